@@ -1,0 +1,41 @@
+#include "common/options.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "nnr/core/progress.hpp"
+
+namespace nnr::apps {
+
+void add_common_options(CLI::App& app, CommonOptions& o, unsigned flags) {
+  if (flags & kConfig)
+    app.add_option("--config", o.config, "JSON config file; command-line flags override its keys")
+        ->check(CLI::ExistingFile);
+  if (flags & kSeed)
+    app.add_option_function<std::uint64_t>(
+           "--seed", [&o](std::uint64_t s) { o.seed = s; o.seed_given = true; },
+           "run seed; every item's seed is derived from it and the item's name (default 20191021)");
+  if (flags & kThreads)
+    app.add_option_function<int>(
+           "--threads", [&o](int t) { o.threads = t; o.threads_given = true; },
+           "worker threads (default: $NNR_THREADS, $SLURM_CPUS_PER_TASK, else all cores); results do "
+           "not depend on it")
+        ->check(CLI::NonNegativeNumber);
+  if (flags & kDevice)
+    app.add_option("--device", o.device, "compute device for neural networks")
+        ->check(CLI::IsMember({"cpu", "cuda"}));
+  if (flags & kShard)
+    app.add_option("--shard", o.shard,
+                   "do only shard i of n (0-based, e.g. 3/8); shards together give exactly the "
+                   "unsharded result");
+  if (flags & kDryRun) app.add_flag("--dry-run", o.dry_run, "print what would be done and exit");
+  app.add_flag("-q,--quiet", o.quiet, "only warnings and errors; no progress");
+  app.add_flag("-v,--verbose", o.verbose, "debug logging");
+}
+
+void apply_common_options(const CommonOptions& o) {
+  spdlog::set_pattern("%^%l%$: %v");
+  spdlog::set_level(o.verbose ? spdlog::level::debug : o.quiet ? spdlog::level::warn : spdlog::level::info);
+  Progress::set_enabled(!o.quiet);
+}
+
+}  // namespace nnr::apps

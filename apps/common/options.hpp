@@ -1,0 +1,37 @@
+#pragma once
+// Flags shared by every nnr command, defined once.
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+
+namespace nnr::apps {
+
+struct CommonOptions {
+  std::string config;             ///< --config FILE (JSON); flags override its keys
+  std::uint64_t seed = 20191021;  ///< --seed: the run seed every item seed derives from
+  int threads = 0;                ///< --threads: 0 = $NNR_THREADS, $SLURM_CPUS_PER_TASK or all cores
+  std::string device = "cpu";     ///< --device cpu|cuda
+  std::string shard;              ///< --shard i/n (0-based)
+  bool dry_run = false;           ///< --dry-run: say what would be done, write nothing
+  bool quiet = false;             ///< --quiet: warnings and errors only, no progress
+  bool verbose = false;           ///< --verbose: debug logging
+  bool seed_given = false, threads_given = false;
+};
+
+enum CommonFlag : unsigned {
+  kConfig = 1u << 0,
+  kSeed = 1u << 1,
+  kThreads = 1u << 2,
+  kDevice = 1u << 3,
+  kShard = 1u << 4,
+  kDryRun = 1u << 5,
+  kAllFlags = 0xffu
+};
+
+/// Adds the chosen shared flags (plus --quiet/--verbose always) to `app`.
+void add_common_options(CLI::App& app, CommonOptions& opts, unsigned flags = kAllFlags);
+
+/// Sets the log level and progress output from --quiet/--verbose. Call after parsing.
+void apply_common_options(const CommonOptions& opts);
+
+}  // namespace nnr::apps

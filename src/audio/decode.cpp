@@ -1,0 +1,179 @@
+// Decoding through libavformat/libavcodec and resampling through libswresample.
+#include <memory>
+#include <string>
+
+#include "nnr/audio/audio_file.hpp"
+#include "nnr/core/error.hpp"
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/channel_layout.h>
+#include <libavutil/error.h>
+#include <libavutil/opt.h>
+#include <libswresample/swresample.h>
+}
+
+namespace nnr::audio {
+
+namespace {
+
+std::string av_err(int code) {
+  char buf[AV_ERROR_MAX_STRING_SIZE] = {0};
+  av_strerror(code, buf, sizeof buf);
+  return buf;
+}
+
+struct FormatCloser {
+  void operator()(AVFormatContext* p) const { avformat_close_input(&p); }
+};
+struct CodecFreer {
+  void operator()(AVCodecContext* p) const { avcodec_free_context(&p); }
+};
+struct SwrFreer {
+  void operator()(SwrContext* p) const { swr_free(&p); }
+};
+struct FrameFreer {
+  void operator()(AVFrame* p) const { av_frame_free(&p); }
+};
+struct PacketFreer {
+  void operator()(AVPacket* p) const { av_packet_free(&p); }
+};
+
+/// Converts one frame (or flushes with frame == nullptr) into mono float at the target rate.
+void convert(SwrContext* swr, const AVFrame* frame, int in_rate, int out_rate, std::vector<float>& out) {
+  const int in_samples = frame ? frame->nb_samples : 0;
+  const int max_out =
+      static_cast<int>(av_rescale_rnd(swr_get_delay(swr, in_rate) + in_samples, out_rate, in_rate,
+                                      AV_ROUND_UP)) + 16;
+  const std::size_t old = out.size();
+  out.resize(old + static_cast<std::size_t>(max_out));
+  uint8_t* dst = reinterpret_cast<uint8_t*>(out.data() + old);
+  const int got = swr_convert(swr, &dst, max_out,
+                              frame ? const_cast<const uint8_t**>(frame->extended_data) : nullptr,
+                              in_samples);
+  if (got < 0) throw_internal("audio: resampling failed: " + av_err(got));
+  out.resize(old + static_cast<std::size_t>(got));
+}
+
+}  // namespace
+
+std::vector<float> decode_audio(const std::filesystem::path& path, int sample_rate) {
+  const std::string name = path.string();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    throw_io("audio: file not found (" + name + "); check the path");
+  if (std::filesystem::is_directory(path, ec))
+    throw_io("audio: expected a file, got a directory (" + name + ")");
+  if (std::filesystem::file_size(path, ec) == 0)
+    throw_input("audio: empty file, 0 bytes (" + name + "); re-export or remove it");
+
+  av_log_set_level(AV_LOG_ERROR);
+  AVFormatContext* raw_fmt = nullptr;
+  if (int rc = avformat_open_input(&raw_fmt, name.c_str(), nullptr, nullptr); rc < 0)
+    throw_input("audio: not a readable audio file (" + name + "): " + av_err(rc));
+  std::unique_ptr<AVFormatContext, FormatCloser> fmt(raw_fmt);
+  if (int rc = avformat_find_stream_info(fmt.get(), nullptr); rc < 0)
+    throw_input("audio: cannot read stream info (" + name + "): " + av_err(rc));
+  const AVCodec* codec = nullptr;
+  const int stream_index = av_find_best_stream(fmt.get(), AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);
+  if (stream_index < 0 || !codec)
+    throw_input("audio: no audio stream (" + name + "); is it an audio file?");
+  AVStream* stream = fmt->streams[stream_index];
+
+  std::unique_ptr<AVCodecContext, CodecFreer> dec(avcodec_alloc_context3(codec));
+  if (!dec) throw_internal("audio: out of memory opening decoder (" + name + ")");
+  if (int rc = avcodec_parameters_to_context(dec.get(), stream->codecpar); rc < 0)
+    throw_input("audio: bad codec parameters (" + name + "): " + av_err(rc));
+  dec->pkt_timebase = stream->time_base;
+  if (int rc = avcodec_open2(dec.get(), codec, nullptr); rc < 0)
+    throw_input("audio: cannot open decoder " + std::string(codec->name) + " (" + name + "): " + av_err(rc));
+  if (dec->sample_rate <= 0 || dec->ch_layout.nb_channels <= 0)
+    throw_input("audio: stream has no sample rate or channels (" + name + ")");
+
+  // Downmix to mono as the mean of the channels: an explicit matrix, since swresample's default
+  // downmix follows broadcast conventions (e.g. -3 dB centre) rather than a plain mean.
+  SwrContext* raw_swr = swr_alloc();
+  std::unique_ptr<SwrContext, SwrFreer> swr(raw_swr);
+  AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
+  AVChannelLayout in_layout;
+  if (dec->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC)
+    av_channel_layout_default(&in_layout, dec->ch_layout.nb_channels);
+  else
+    av_channel_layout_copy(&in_layout, &dec->ch_layout);
+  av_opt_set_chlayout(swr.get(), "in_chlayout", &in_layout, 0);
+  av_opt_set_chlayout(swr.get(), "out_chlayout", &mono, 0);
+  av_opt_set_int(swr.get(), "in_sample_rate", dec->sample_rate, 0);
+  av_opt_set_int(swr.get(), "out_sample_rate", sample_rate, 0);
+  av_opt_set_sample_fmt(swr.get(), "in_sample_fmt", dec->sample_fmt, 0);
+  av_opt_set_sample_fmt(swr.get(), "out_sample_fmt", AV_SAMPLE_FMT_FLT, 0);
+  const int channels = in_layout.nb_channels;
+  std::vector<double> matrix(static_cast<std::size_t>(channels), 1.0 / channels);
+  swr_set_matrix(swr.get(), matrix.data(), channels);
+  av_channel_layout_uninit(&in_layout);
+  if (int rc = swr_init(swr.get()); rc < 0)
+    throw_internal("audio: cannot set up resampler (" + name + "): " + av_err(rc));
+
+  std::unique_ptr<AVPacket, PacketFreer> packet(av_packet_alloc());
+  std::unique_ptr<AVFrame, FrameFreer> frame(av_frame_alloc());
+  std::vector<float> out;
+  int decode_errors = 0, frames = 0;
+  auto drain = [&]() {
+    while (true) {
+      const int rc = avcodec_receive_frame(dec.get(), frame.get());
+      if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return;
+      if (rc < 0) {
+        ++decode_errors;
+        return;
+      }
+      ++frames;
+      convert(swr.get(), frame.get(), dec->sample_rate, sample_rate, out);
+      av_frame_unref(frame.get());
+    }
+  };
+  while (true) {
+    const int rc = av_read_frame(fmt.get(), packet.get());
+    if (rc == AVERROR_EOF) break;
+    if (rc < 0) {
+      ++decode_errors;
+      break;  // truncated file: keep what decoded
+    }
+    if (packet->stream_index == stream_index) {
+      if (avcodec_send_packet(dec.get(), packet.get()) < 0) ++decode_errors;
+      drain();
+    }
+    av_packet_unref(packet.get());
+  }
+  avcodec_send_packet(dec.get(), nullptr);
+  drain();
+  convert(swr.get(), nullptr, dec->sample_rate, sample_rate, out);  // flush the resampler
+
+  if (out.empty())
+    throw_input("audio: no decodable audio (" + name + ")" +
+                (decode_errors ? ", the data is corrupt" : "") + "; re-export or remove it");
+  return out;
+}
+
+std::vector<float> resample(const std::vector<float>& in, int from_rate, int to_rate) {
+  if (from_rate == to_rate || in.empty()) return in;
+  std::unique_ptr<SwrContext, SwrFreer> swr(swr_alloc());
+  AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
+  av_opt_set_chlayout(swr.get(), "in_chlayout", &mono, 0);
+  av_opt_set_chlayout(swr.get(), "out_chlayout", &mono, 0);
+  av_opt_set_int(swr.get(), "in_sample_rate", from_rate, 0);
+  av_opt_set_int(swr.get(), "out_sample_rate", to_rate, 0);
+  av_opt_set_sample_fmt(swr.get(), "in_sample_fmt", AV_SAMPLE_FMT_FLT, 0);
+  av_opt_set_sample_fmt(swr.get(), "out_sample_fmt", AV_SAMPLE_FMT_FLT, 0);
+  if (int rc = swr_init(swr.get()); rc < 0) throw_internal("audio: cannot set up resampler: " + av_err(rc));
+  std::unique_ptr<AVFrame, FrameFreer> frame(av_frame_alloc());
+  frame->nb_samples = static_cast<int>(in.size());
+  frame->extended_data = frame->data;
+  frame->data[0] = reinterpret_cast<uint8_t*>(const_cast<float*>(in.data()));
+  std::vector<float> out;
+  convert(swr.get(), frame.get(), from_rate, to_rate, out);
+  frame->data[0] = nullptr;
+  convert(swr.get(), nullptr, from_rate, to_rate, out);
+  return out;
+}
+
+}  // namespace nnr::audio

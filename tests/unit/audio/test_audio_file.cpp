@@ -1,0 +1,72 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "nnr/audio/audio_file.hpp"
+#include "nnr/core/error.hpp"
+#include "nnr/io/atomic_file.hpp"
+#include "support/signals.hpp"
+
+namespace fs = std::filesystem;
+using nnr::audio::decode_audio;
+using nnr::audio::write_audio;
+
+namespace {
+fs::path tmp(const std::string& name) {
+  const auto d = fs::temp_directory_path() / "nnr_test_audio";
+  fs::create_directories(d);
+  return d / name;
+}
+
+std::string error_of(const fs::path& p) {
+  try {
+    decode_audio(p);
+  } catch (const nnr::Error& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST(AudioFile, WavAndFlacRoundTrip) {
+  const auto x = nnr::test::sine(440.0, 1.0, 0.5);
+  for (const char* name : {"a.wav", "a.flac"}) {
+    write_audio(tmp(name), x);
+    const auto y = decode_audio(tmp(name));
+    ASSERT_EQ(y.size(), x.size()) << name;
+    double max_err = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) max_err = std::max(max_err, double(std::fabs(x[i] - y[i])));
+    EXPECT_LT(max_err, 1e-5) << name;  // 24-bit quantisation
+  }
+}
+
+TEST(AudioFile, ResamplesTo22050) {
+  const auto x = nnr::test::sine(1000.0, 1.0, 0.5, 44100);
+  write_audio(tmp("b44.wav"), x, 44100, nnr::audio::SampleFormat::float32);
+  const auto y = decode_audio(tmp("b44.wav"));
+  EXPECT_NEAR(static_cast<double>(y.size()), 22050.0, 2.0);
+}
+
+TEST(AudioFile, BadInputsNameTheFile) {
+  EXPECT_NE(error_of(tmp("does_not_exist.wav")).find("does_not_exist.wav"), std::string::npos);
+  { std::ofstream(tmp("empty.wav")); }
+  EXPECT_NE(error_of(tmp("empty.wav")).find("empty.wav"), std::string::npos);
+  {
+    std::ofstream f(tmp("random.wav"), std::ios::binary);
+    nnr::Rng rng(1);
+    for (int i = 0; i < 5000; ++i) f.put(static_cast<char>(rng() & 0xff));
+  }
+  EXPECT_NE(error_of(tmp("random.wav")).find("random.wav"), std::string::npos);
+}
+
+TEST(AudioFile, TruncatedFileKeepsWhatDecoded) {
+  const auto x = nnr::test::sine(440.0, 1.0, 0.5);
+  write_audio(tmp("full.wav"), x, 22050, nnr::audio::SampleFormat::pcm16);
+  std::string bytes = nnr::io::read_file(tmp("full.wav"));
+  nnr::io::write_file_atomic(tmp("cut.wav"), bytes.substr(0, bytes.size() / 2));
+  const auto y = decode_audio(tmp("cut.wav"));
+  EXPECT_GT(y.size(), 10000u);
+  EXPECT_LT(y.size(), x.size());
+}
