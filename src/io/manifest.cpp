@@ -12,7 +12,7 @@ const std::vector<std::string>& manifest_columns() {
   static const std::vector<std::string> cols = {
       "clip_id", "split",  "transform", "magnitude", "setting",        "path",    "source",
       "seed",    "status", "error",     "n_samples", "lufs_in",        "lufs_out", "true_peak_dbtp",
-      "gain_db", "snr_db", "duration_ratio", "pitch_cents", "mp3_lag"};
+      "gain_db", "snr_db", "duration_ratio", "pitch_cents", "mp3_lag", "vocals_path"};
   return cols;
 }
 
@@ -23,7 +23,7 @@ void write_manifest(const std::filesystem::path& path, const std::vector<Manifes
                r.source, std::to_string(r.seed), r.status, r.error, std::to_string(r.n_samples),
                format_number(r.lufs_in), format_number(r.lufs_out), format_number(r.true_peak_dbtp),
                format_number(r.gain_db), format_number(r.snr_db), format_number(r.duration_ratio),
-               format_number(r.pitch_cents), format_number(r.mp3_lag)});
+               format_number(r.pitch_cents), format_number(r.mp3_lag), r.vocals_path});
   }
   w.write(path);
 }
@@ -67,6 +67,7 @@ std::vector<ManifestRow> read_manifest(const std::filesystem::path& path) {
     r.duration_ratio = num(16);
     r.pitch_cents = num(17);
     r.mp3_lag = num(18);
+    r.vocals_path = f[idx[19]];
     rows.push_back(std::move(r));
   }
   return rows;

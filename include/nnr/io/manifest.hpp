@@ -31,6 +31,7 @@ struct ManifestRow {
   double duration_ratio = 0.0;  ///< output length / input length
   double pitch_cents = 0.0;  ///< estimated pitch change where measurable
   double mp3_lag = 0.0;      ///< residual lag of the MP3 round trip (samples)
+  std::string vocals_path;   ///< isolated vocal stem given the same transform (VS reference), or ""
 };
 
 /// Column names, in file order.
