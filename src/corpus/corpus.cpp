@@ -247,7 +247,11 @@ CorpusSize corpus_size(const std::string& name) {
 }
 
 nlohmann::json build_corpus(const CorpusOptions& opts) {
-  const CorpusSize size = corpus_size(opts.size);
+  const CorpusSize size = opts.custom_size ? *opts.custom_size : corpus_size(opts.size);
+  if (size.vocal_test_lines < 1 || size.vocal_lines - size.vocal_test_lines < 1 || size.at_clips < 0 ||
+      size.ir_excerpts < 1 || size.clip_s <= 0 || size.test_s <= 0 || size.vs_s <= 0)
+    throw_config("corpus: inconsistent corpus size (size=" + size.name +
+                 "); need >= 1 training and >= 1 test vocal line, >= 1 IR excerpt, positive durations");
   if (opts.out_dir.empty()) throw_config("corpus: no output directory given; pass OUT_DIR");
   const fs::path out = opts.out_dir;
   const fs::path meta_path = out / "corpus.json";

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -46,6 +47,8 @@ struct CorpusOptions {
   int threads = 0;              ///< 0 = nnr::resolve_threads default
   bool force = false;           ///< rebuild even if out_dir/corpus.json says it is complete
   bool music_packages = false;  ///< also cut excerpts of real music from optional Debian packages (music/)
+  /// Tests only: use these counts instead of `size` (its name is written to corpus.json).
+  std::optional<CorpusSize> custom_size;
 };
 
 /// Builds the corpus and returns the content of corpus.json. If out_dir/corpus.json exists with the
