@@ -77,6 +77,8 @@ SungLine sing_line(const VocalLine& line, const std::filesystem::path& work_dir,
   }
   out.samples = audio::decode_audio(wav, sample_rate);
   const auto phrase = static_cast<std::size_t>(std::llround(kPhraseBars * bar_seconds(line.bpm) * sample_rate));
+  spdlog::debug("corpus: vocal line {} ({}): {:.2f} s rendered for a {:.2f} s phrase", line.index, out.engine,
+                static_cast<double>(out.samples.size()) / sample_rate, static_cast<double>(phrase) / sample_rate);
   out.samples.resize(phrase, 0.0f);
   // Short fade-out so a cut word does not click at the phrase end.
   const std::size_t fade = std::min<std::size_t>(phrase, static_cast<std::size_t>(sample_rate / 50));
