@@ -21,7 +21,7 @@
 #include "nnr/corpus/vocals.hpp"
 #include "nnr/io/csv.hpp"
 #include "nnr/io/json.hpp"
-#include "music_packages.hpp"
+#include "nnr/corpus/music_packages.hpp"
 
 namespace fs = std::filesystem;
 
