@@ -86,12 +86,11 @@ def note(msg):
 # ----------------------------------------------------------------------------------------------- loading
 def load_csv(path, columns):
     """Returns a DataFrame, or None (with a message) when the file is missing or has no rows."""
-    import pandas as pd
-
     if not os.path.isfile(path):
         note(f"skipping figures that need {os.path.basename(path)}: file not found ({path}); "
              "run nnr-evaluate first")
         return None
+    import pandas as pd
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
     except pd.errors.EmptyDataError:
@@ -211,7 +210,7 @@ def mark_original(ax, transform, xs):
         x = max(xs)
     else:
         return
-    ax.axvline(x, color=OG_RED, linewidth=0.9, alpha=0.8, zorder=1)
+    ax.axvline(x, color=OG_RED, linewidth=1.0, alpha=0.85, zorder=2)  # above the grid (zorder 1.5)
 
 
 def style_axis(ax, transform, xs):
@@ -343,7 +342,7 @@ def fig6_cw_audio(plt, cons, palette, args, written):
         for i, d in enumerate(dists):
             ls, mk = styles[i % len(styles)]
             draw_curve(ax, audio[audio["distance_audio"] == d], t, colours[i % len(colours)],
-                       f"audio space, {distance_label(d)}", style=ls, marker=mk)
+                       distance_label(d), style=ls, marker=mk)
         mark_original(ax, t, xs)
         style_axis(ax, t, xs)
         ax.set_title(TRANSFORM_TITLE.get(t, t))
@@ -402,12 +401,12 @@ def fig10_between(plt, cons, palette, args, written):
         return
     acc = cons[(cons["metric"] == "C_B_acc")]
     rho = cons[(cons["metric"] == "C_B_rho") & (cons["aggregation"] == args.rho)]
+    if rho.empty and not cons[cons["metric"] == "C_B_rho"].empty:
+        aggs = ",".join(sorted(set(cons.loc[cons["metric"] == "C_B_rho", "aggregation"])))
+        note(f"fig10_cb: no C_B_rho rows with aggregation={args.rho} (present: {aggs}); choose with --rho")
     if acc.empty and rho.empty:
         note(f"skipping fig10_cb: no C_B_acc or C_B_rho ({args.rho}) rows in consistency.csv")
         return
-    if rho.empty and not cons[cons["metric"] == "C_B_rho"].empty:
-        aggs = ",".join(sorted(set(cons.loc[cons["metric"] == "C_B_rho", "aggregation"])))
-        note(f"fig10_cb: no C_B_rho rows with aggregation={args.rho} (present: {aggs}); use --rho")
     both = pd.concat([acc, rho])
     pairs = sorted(set(map(tuple, both[["distance_audio", "distance_latent"]].to_numpy())))
     for da, dl in pairs:
