@@ -2,7 +2,7 @@
 """Draw the paper's result figures from an nnr run directory.
 
 Usage:
-    scripts/plot_results.py RUN_DIR [--out DIR] [--formats png,pdf] [--rho per_clip|pooled] [--dpi 200]
+    scripts/plot_results.py RUN_DIR [--out DIR] [--formats png,pdf] [--rho per_clip|pooled] [--dpi 200] [--mp-log]
 
 Reads the tidy CSVs written by nnr-evaluate:
     RUN_DIR/results/consistency.csv  encoder,metric,space,distance_audio,distance_latent,aggregation,
@@ -50,6 +50,7 @@ TRANSFORM_XLABEL = {
 # PN, EN, MP: no identity magnitude, the paper's red line marks the setting nearest the original
 # (highest SNR / bit rate), so None = "the largest magnitude present".
 IDENTITY = {"TS": 1.0, "PS": 0.0}
+MP_LOG = False  # --mp-log: log2 bit-rate axis
 
 # Fixed colours per encoder so every figure agrees; red is reserved for the original, grey for audio space.
 ENCODER_COLOURS = {
@@ -223,6 +224,16 @@ def style_axis(ax, transform, xs):
         ax.set_xticks([0.3, 0.6, 0.9, 1.2, 1.5])
     elif transform in ("PN", "EN"):
         ax.set_xticks([-15, -5, 5, 15, 25])
+    elif transform == "MP" and MP_LOG:
+        import matplotlib.ticker as mticker
+
+        ax.set_xscale("log", base=2)
+        ax.set_xticks([8, 16, 32, 64, 128, 320])
+        ax.xaxis.set_major_formatter(mticker.ScalarFormatter())
+        ax.xaxis.set_minor_locator(mticker.NullLocator())
+        if len(xs):
+            ax.set_xlim(min(xs) / 1.12, max(xs) * 1.12)
+        return
     elif transform == "MP":
         ax.set_xticks([8, 64, 128, 192, 256, 320] if len(xs) and max(xs) > 192 else [8, 64, 128, 192])
     if len(xs):
@@ -515,6 +526,7 @@ def parse_args(argv):
     p.add_argument("--rho", choices=["per_clip", "pooled"], default="per_clip",
                    help="C^B_rho aggregation to draw (default per_clip, the paper's eq. 11)")
     p.add_argument("--dpi", type=int, default=200, help="raster resolution (default 200)")
+    p.add_argument("--mp-log", action="store_true", help="log2 bit-rate axis for MP (default linear)")
     p.add_argument("--debug", action="store_true", help="show Python tracebacks")
     args = p.parse_args(argv)
     args.formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
@@ -528,6 +540,8 @@ def parse_args(argv):
 
 
 def run(args):
+    global MP_LOG
+    MP_LOG = args.mp_log
     res = os.path.join(args.run_dir, "results")
     cons = load_csv(os.path.join(res, "consistency.csv"), CONSISTENCY_COLUMNS)
     perf = load_csv(os.path.join(res, "performance.csv"), PERFORMANCE_COLUMNS)
