@@ -66,15 +66,14 @@ done
 command -v sbatch >/dev/null 2>&1 || [ "$dry" = 1 ] || die "sbatch not found; run on a Slurm login node"
 
 abs() { case "$1" in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
-mkdir -p "$run/logs/slurm"
-run="$(cd "$run" && pwd)"
+if [ "$dry" = 1 ]; then run="$(abs "$run")"; else mkdir -p "$run/logs/slurm"; run="$(cd "$run" && pwd)"; fi
 config="$(abs "$config")"
 input="$(abs "$input")"
 bin="$(abs "${NNR_BIN:-$repo/build/apps}")"
 [ -d "$bin" ] || die "nnr binaries not found (NNR_BIN=$bin); build with scripts/build.sh or set NNR_BIN"
 logs="$run/logs/slurm"
 
-# The jobs inherit this environment (sbatch --export=ALL, the default).
+# The jobs inherit this environment (--export=ALL, also where a site sets SBATCH_EXPORT=NONE).
 export NNR_RUN="$run" NNR_CONFIG="$config" NNR_INPUT="$input" NNR_SHARDS="$shards" NNR_BIN="$bin"
 unset NNR_ENCODER NNR_THREADS
 jobs_file="$logs/jobs.txt"
@@ -85,7 +84,8 @@ last=""
 submit() {
   local stage="$1" dep="$2" array="$3" script="$4" mode="$5"
   shift 5
-  local args=(--parsable --job-name "$stage" --cpus-per-task "$cpus" --chdir "$repo" --kill-on-invalid-dep=yes)
+  local args=(--parsable --job-name "$stage" --cpus-per-task "$cpus" --chdir "$repo" --export=ALL
+              --kill-on-invalid-dep=yes)
   if [ -n "$array" ]; then args+=(--array "$array" --output "$logs/%x-%A_%a.out")
   else args+=(--output "$logs/%x-%j.out"); fi
   [ -n "$dep" ] && args+=(--dependency "$dep")
@@ -123,7 +123,7 @@ dep="afterok$(printf ':%s' "${merges[@]}")"
 submit nnr-evaluate "$dep" "$arr" "$here/evaluate.sbatch" shard
 submit nnr-evaluate-merge "afterok:$last" "" "$here/evaluate.sbatch" merge
 if [ "$plots" = 1 ]; then
-  args=(--parsable --job-name nnr-plots --cpus-per-task 1 --chdir "$repo" --kill-on-invalid-dep=yes
+  args=(--parsable --job-name nnr-plots --cpus-per-task 1 --chdir "$repo" --export=ALL --kill-on-invalid-dep=yes
         --output "$logs/%x-%j.out" --dependency "afterok:$last" "${common[@]}"
         --wrap "/usr/bin/python3 '$repo/scripts/plot_results.py' '$run'")
   if [ "$dry" = 1 ]; then echo "sbatch ${args[*]}" >&2; last=DRY_nnr-plots
