@@ -136,17 +136,24 @@ state="$(scontrol show job -o "$eval_merge" | grep -o 'JobState=[A-Z]*')"
 [ "$state" = JobState=CANCELLED ] || fail "final job should be cancelled, is $state"
 echo "ok 2 - failing shard: chain stopped, exit code propagated"
 
-# ---------------------------------------------------------------- 3. a failing transform shard, 1 shard
+# ---------------------------------------------------------------- 3. a failing transform shard, 1 shard,
+# apps in the build-tree layout NNR_BIN/nnr-x/nnr-x
 run3="$work/run_fail_transform"
 mkdir -p "$run3"
 echo "nnr-transform --shard 0/1" >"$run3/fail_on"
-if "$repo/scripts/slurm/submit_pipeline.sh" "$run3" "$config" "$work/input" --shards 1 --cpus 1 --wait \
+for name in nnr-transform nnr-encode nnr-evaluate; do
+  mkdir -p "$work/apps/$name"
+  cp "$fake/$name" "$work/apps/$name/$name"
+done
+if NNR_BIN="$work/apps" "$repo/scripts/slurm/submit_pipeline.sh" "$run3" "$config" "$work/input" --shards 1 --cpus 1 --wait \
      >/dev/null 2>&1; then
   fail "--wait returned 0 although the transform failed"
 fi
 collect "$run3"
 [ "$(wc -l <"$work/calls.txt")" -eq 1 ] || fail "only the failed transform shard should have run"
-echo "ok 3 - failing first stage"
+grep -q "^\+ .*$work/apps/nnr-transform/nnr-transform --config" "$run3"/logs/slurm/nnr-transform-*_0.out \
+  || fail "build-tree layout: $work/apps/nnr-transform/nnr-transform not used"
+echo "ok 3 - failing first stage, build-tree layout"
 
 # ---------------------------------------------------------------- 4. usage errors
 if "$repo/scripts/slurm/submit_pipeline.sh" "$work/r4" "$work/nope.json" "$work/input" 2>"$work/e4"; then
