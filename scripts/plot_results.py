@@ -24,6 +24,7 @@ Needs Debian's python3-matplotlib, python3-pandas, python3-numpy (run with /usr/
 """
 
 import argparse
+import itertools
 import os
 import sys
 import tempfile
@@ -121,10 +122,10 @@ def load_csv(path, columns):
 class Palette:
     def __init__(self, encoders):
         self.colours = dict(ENCODER_COLOURS)
-        extra = iter(EXTRA_COLOURS)
+        extra = itertools.cycle(EXTRA_COLOURS)  # beyond 8 extra encoders colours repeat; no 13-colour figure reads
         for e in sorted_encoders(encoders):
             if e not in self.colours:
-                self.colours[e] = next(extra, "#000000")
+                self.colours[e] = next(extra)
 
     def __call__(self, encoder):
         return self.colours.get(encoder, "#000000")
