@@ -3,26 +3,18 @@
 #include "nnr/core/error.hpp"
 #include "nnr/eval/evaluate.hpp"
 
-#if __has_include("nnr/features/features.hpp")
+// NNR_EVAL_HAVE_DISTANCE is set by src/eval/CMakeLists.txt while the distance module is not yet on every
+// branch (a compile definition, not __has_include, so ccache cannot serve a stale object).
 #include "nnr/features/features.hpp"
-#define NNR_EVAL_HAVE_FEATURES 1
-#endif
-#if __has_include("nnr/distance/distance.hpp")
+#ifdef NNR_EVAL_HAVE_DISTANCE
 #include "nnr/distance/distance.hpp"
-#define NNR_EVAL_HAVE_DISTANCE 1
 #endif
 
 namespace nnr::eval {
 
 Backend default_backend() {
   Backend b;
-#ifdef NNR_EVAL_HAVE_FEATURES
   b.mfcc = [](const std::vector<float>& audio) { return features::mfcc_sequence(audio); };
-#else
-  b.mfcc = [](const std::vector<float>&) -> MatrixF {
-    throw_internal("nnr-evaluate: built without the features module (nnr/features/features.hpp)");
-  };
-#endif
 #ifdef NNR_EVAL_HAVE_DISTANCE
   b.check_sequence_distance = [](const DistanceSpec& d) { (void)distance::make_sequence_distance(d.name, d.params); };
   b.sequence_distances = [](const std::vector<MatrixF>& q, const std::vector<MatrixF>& r, const DistanceSpec& d,

@@ -765,8 +765,8 @@ EvaluateSummary merge_shards(const fs::path& run) {
 
 EvaluateSummary run_evaluate(const EvaluateOptions& o, const Backend& backend) {
   if (o.merge) return merge_shards(o.run_dir);
-  for (const auto& d : o.audio_distances) backend.check_sequence_distance(d);
   const Run run = load_run(o, true);
+  for (const auto& d : o.audio_distances) backend.check_sequence_distance(d);
   const Range range = shard_range(run.settings.size(), o.shard);
   spdlog::info("{}: {} clips, {} settings (this call: {}), {} encoders, audio distances {}, latent distances {}",
                kComponent, run.clips.size(), run.settings.size(), range.size(), run.encoders.size(),
