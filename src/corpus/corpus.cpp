@@ -31,7 +31,7 @@ namespace {
 constexpr int kSr = audio::kSampleRate;
 constexpr const char* kCrowdDir = "/usr/share/games/etw/crowd";
 
-std::string fmt(const char* f, int v) {
+std::string numbered(const char* f, int v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, f, v);
   return buf;
@@ -299,7 +299,7 @@ nlohmann::json build_corpus(const CorpusOptions& opts) {
   for (int i = 0; i < size.at_clips; ++i) {
     Job j;
     j.task = "at";
-    j.id = fmt("at_%05d", i);
+    j.id = numbered("at_%05d", i);
     j.split = split_of(i);
     Rng rng(derive_seed(opts.seed, "at", j.id));
     SongConstraints c;
@@ -316,7 +316,7 @@ nlohmann::json build_corpus(const CorpusOptions& opts) {
     for (int k = 0; k < size.ir_songs_per_class; ++k) {
       Job j;
       j.task = "ir";
-      j.id = std::string(leads[static_cast<std::size_t>(c)].code) + fmt("_song%03d", k);
+      j.id = std::string(leads[static_cast<std::size_t>(c)].code) + numbered("_song%03d", k);
       Rng rng(derive_seed(opts.seed, "ir", j.id));
       SongConstraints sc;
       sc.lead = c;
@@ -332,7 +332,7 @@ nlohmann::json build_corpus(const CorpusOptions& opts) {
       Job j;
       j.task = "vs";
       j.split = split == 0 ? "train" : "test";
-      j.id = fmt(split == 0 ? "train_%03d" : "test_%03d", k);
+      j.id = numbered(split == 0 ? "train_%03d" : "test_%03d", k);
       Rng rng(derive_seed(opts.seed, "vs", j.id));
       SongConstraints sc;
       const int line = split == 0 ? k % n_train_lines : n_train_lines + k % size.vocal_test_lines;
@@ -348,7 +348,7 @@ nlohmann::json build_corpus(const CorpusOptions& opts) {
   for (int t = 0; t < size.test_clips; ++t) {
     Job j;
     j.task = "test";
-    j.id = fmt("test_%04d", t);
+    j.id = numbered("test_%04d", t);
     Rng rng(derive_seed(opts.seed, "test", j.id));
     SongConstraints sc;
     sc.lead = t % n_classes;
