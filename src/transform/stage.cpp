@@ -409,7 +409,7 @@ StageSummary run_transform_stage(const StageOptions& o) {
   for (std::size_t c = 0; c < by_clip.size(); ++c)
     if (!by_clip[c].empty()) clip_order.push_back(c);
 
-  Progress progress("nnr-transform", range.size(), "clips");
+  Progress progress("nnr-transform", range.size(), "items");
   std::mutex sum_mutex;
   const int threads = resolve_threads(o.threads);
   parallel_for(0, clip_order.size(), threads, [&](std::size_t ci) {
