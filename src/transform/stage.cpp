@@ -2,6 +2,7 @@
 #include "nnr/transform/stage.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <map>
