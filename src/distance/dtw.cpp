@@ -4,6 +4,7 @@
 // single-pair dtw() (one lane) and all_pairs (eight lanes) give bit-identical values.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <numeric>
 #include <vector>
@@ -61,12 +62,105 @@ inline __attribute__((always_inline)) void dtw_kernel(const float* a, std::size_
   for (std::size_t l = 0; l < L; ++l) out[l] = prev[nb * L + l];
 }
 
-__attribute__((target_clones("avx2", "default"))) void dtw_lanes8(const float* a, std::size_t na,
-                                                                  const float* b, std::size_t nb,
-                                                                  std::size_t d, std::size_t w,
-                                                                  double* prev, double* cur, double* out) {
-  dtw_kernel<kLanes>(a, na, b, nb, d, w, prev, cur, out);
+// The helper lambdas below take and return 32-byte vectors; they are internal and inlined, so the ABI
+// note GCC gives for them on baseline x86-64 does not apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
+typedef float v8f __attribute__((vector_size(32)));
+typedef float v4f __attribute__((vector_size(16)));
+typedef double v4d __attribute__((vector_size(32)));
+
+// The eight-lane kernel in GCC vector extensions (one ymm op under AVX2, two xmm ops on baseline x86-64).
+// Per row: frame costs for blocks of four columns (four independent accumulation chains), then the DP
+// pass. Each lane performs the operation sequence of dtw_kernel<1>: float sub, mul, add in k order,
+// sqrtf, widening to double, min(diag, up, left), add.
+inline __attribute__((always_inline)) void dtw8_body(const float* a, std::size_t na, const float* b,
+                                                     std::size_t nb, std::size_t d, std::size_t w,
+                                                     double* prev, double* cur, float* cost, double* out) {
+  constexpr std::size_t L = kLanes;
+  for (std::size_t x = 0; x < (nb + 1) * L; ++x) prev[x] = kInf;
+  for (std::size_t l = 0; l < L; ++l) prev[l] = 0.0;
+  auto load8 = [](const float* p) {
+    v8f v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  };
+  auto sqrt8 = [](v8f v) {
+    for (std::size_t l = 0; l < L; ++l) v[l] = __builtin_sqrtf(v[l]);
+    return v;
+  };
+  for (std::size_t i = 1; i <= na; ++i) {
+    const std::size_t jlo = i > w ? i - w : 1;
+    const std::size_t jhi = std::min(nb, i + w);
+    const float* ai = a + (i - 1) * d;
+    std::size_t j = jlo;
+    for (; j + 3 <= jhi; j += 4) {
+      const float* b0 = b + (j - 1) * d * L;
+      v8f s0 = {}, s1 = {}, s2 = {}, s3 = {};
+      for (std::size_t k = 0; k < d; ++k) {
+        const float av = ai[k];
+        const v8f d0 = av - load8(b0 + k * L), d1 = av - load8(b0 + (d + k) * L);
+        const v8f d2 = av - load8(b0 + (2 * d + k) * L), d3 = av - load8(b0 + (3 * d + k) * L);
+        s0 += d0 * d0;
+        s1 += d1 * d1;
+        s2 += d2 * d2;
+        s3 += d3 * d3;
+      }
+      s0 = sqrt8(s0);
+      s1 = sqrt8(s1);
+      s2 = sqrt8(s2);
+      s3 = sqrt8(s3);
+      std::memcpy(cost + (j + 0) * L, &s0, sizeof s0);
+      std::memcpy(cost + (j + 1) * L, &s1, sizeof s1);
+      std::memcpy(cost + (j + 2) * L, &s2, sizeof s2);
+      std::memcpy(cost + (j + 3) * L, &s3, sizeof s3);
+    }
+    for (; j <= jhi; ++j) {
+      const float* b0 = b + (j - 1) * d * L;
+      v8f s0 = {};
+      for (std::size_t k = 0; k < d; ++k) {
+        const v8f d0 = ai[k] - load8(b0 + k * L);
+        s0 += d0 * d0;
+      }
+      s0 = sqrt8(s0);
+      std::memcpy(cost + j * L, &s0, sizeof s0);
+    }
+    for (std::size_t l = 0; l < L; ++l) cur[(jlo - 1) * L + l] = kInf;
+    for (j = jlo; j <= jhi; ++j) {
+      for (std::size_t h = 0; h < L; h += 4) {
+        v4f c4;
+        v4d pd, pu, cl;
+        std::memcpy(&c4, cost + j * L + h, sizeof c4);
+        std::memcpy(&pd, prev + (j - 1) * L + h, sizeof pd);
+        std::memcpy(&pu, prev + j * L + h, sizeof pu);
+        std::memcpy(&cl, cur + (j - 1) * L + h, sizeof cl);
+        v4d m = pd;
+        m = pu < m ? pu : m;
+        m = cl < m ? cl : m;
+        const v4d r = m + __builtin_convertvector(c4, v4d);
+        std::memcpy(cur + j * L + h, &r, sizeof r);
+      }
+    }
+    if (jhi < nb)
+      for (std::size_t l = 0; l < L; ++l) cur[(jhi + 1) * L + l] = kInf;
+    std::swap(prev, cur);
+  }
+  for (std::size_t l = 0; l < L; ++l) out[l] = prev[nb * L + l];
 }
+
+__attribute__((target("avx2"))) void dtw8_avx2(const float* a, std::size_t na, const float* b, std::size_t nb,
+                                               std::size_t d, std::size_t w, double* prev, double* cur,
+                                               float* cost, double* out) {
+  dtw8_body(a, na, b, nb, d, w, prev, cur, cost, out);
+}
+
+void dtw8_base(const float* a, std::size_t na, const float* b, std::size_t nb, std::size_t d, std::size_t w,
+               double* prev, double* cur, float* cost, double* out) {
+  dtw8_body(a, na, b, nb, d, w, prev, cur, cost, out);
+}
+
+using Dtw8 = void (*)(const float*, std::size_t, const float*, std::size_t, std::size_t, std::size_t, double*,
+                      double*, float*, double*);
+Dtw8 pick_dtw8() { return __builtin_cpu_supports("avx2") ? &dtw8_avx2 : &dtw8_base; }
 
 void dtw_lanes1(const float* a, std::size_t na, const float* b, std::size_t nb, std::size_t d,
                 std::size_t w, double* prev, double* cur, double* out) {
@@ -116,17 +210,19 @@ class Dtw final : public SequenceDistance {
     }
     // Tasks: (group, block of queries); a group's packed data stays in cache across its block.
     constexpr std::size_t kQueryBlock = 16;
+    static const Dtw8 kernel = pick_dtw8();
     const std::size_t blocks = (rows.size() + kQueryBlock - 1) / kQueryBlock;
     parallel_for(0, groups.size() * blocks, threads, [&](std::size_t task) {
       const Group& g = groups[task / blocks];
       const std::size_t q0 = rows.begin + (task % blocks) * kQueryBlock;
       const std::size_t q1 = std::min(rows.end, q0 + kQueryBlock);
       std::vector<double> prev((g.nb + 1) * kLanes), cur((g.nb + 1) * kLanes);
+      std::vector<float> cost((g.nb + 1) * kLanes);
       double res[kLanes];
       for (std::size_t q = q0; q < q1; ++q) {
         const MatrixF& a = queries[q];
-        dtw_lanes8(a.data.data(), a.rows, g.packed.data(), g.nb, d, band_width(a.rows, g.nb, band_),
-                   prev.data(), cur.data(), res);
+        kernel(a.data.data(), a.rows, g.packed.data(), g.nb, d, band_width(a.rows, g.nb, band_), prev.data(),
+               cur.data(), cost.data(), res);
         for (std::size_t l = 0; l < g.idx.size(); ++l) out(q - rows.begin, g.idx[l]) = res[l];
       }
     });
