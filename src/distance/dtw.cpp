@@ -4,6 +4,7 @@
 // single-pair dtw() (one lane) and all_pairs (eight lanes) give bit-identical values.
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <numeric>
@@ -62,9 +63,6 @@ inline __attribute__((always_inline)) void dtw_kernel(const float* a, std::size_
   for (std::size_t l = 0; l < L; ++l) out[l] = prev[nb * L + l];
 }
 
-// The helper lambdas below take and return 32-byte vectors; they are internal and inlined, so the ABI
-// note GCC gives for them on baseline x86-64 does not apply.
-#pragma GCC diagnostic ignored "-Wpsabi"
 typedef float v8f __attribute__((vector_size(32)));
 typedef float v4f __attribute__((vector_size(16)));
 typedef double v4d __attribute__((vector_size(32)));
@@ -79,15 +77,6 @@ inline __attribute__((always_inline)) void dtw8_body(const float* a, std::size_t
   constexpr std::size_t L = kLanes;
   for (std::size_t x = 0; x < (nb + 1) * L; ++x) prev[x] = kInf;
   for (std::size_t l = 0; l < L; ++l) prev[l] = 0.0;
-  auto load8 = [](const float* p) {
-    v8f v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-  };
-  auto sqrt8 = [](v8f v) {
-    for (std::size_t l = 0; l < L; ++l) v[l] = __builtin_sqrtf(v[l]);
-    return v;
-  };
   for (std::size_t i = 1; i <= na; ++i) {
     const std::size_t jlo = i > w ? i - w : 1;
     const std::size_t jhi = std::min(nb, i + w);
@@ -98,17 +87,26 @@ inline __attribute__((always_inline)) void dtw8_body(const float* a, std::size_t
       v8f s0 = {}, s1 = {}, s2 = {}, s3 = {};
       for (std::size_t k = 0; k < d; ++k) {
         const float av = ai[k];
-        const v8f d0 = av - load8(b0 + k * L), d1 = av - load8(b0 + (d + k) * L);
-        const v8f d2 = av - load8(b0 + (2 * d + k) * L), d3 = av - load8(b0 + (3 * d + k) * L);
+        v8f d0, d1, d2, d3;
+        std::memcpy(&d0, b0 + k * L, sizeof d0);
+        std::memcpy(&d1, b0 + (d + k) * L, sizeof d1);
+        std::memcpy(&d2, b0 + (2 * d + k) * L, sizeof d2);
+        std::memcpy(&d3, b0 + (3 * d + k) * L, sizeof d3);
+        d0 = av - d0;
+        d1 = av - d1;
+        d2 = av - d2;
+        d3 = av - d3;
         s0 += d0 * d0;
         s1 += d1 * d1;
         s2 += d2 * d2;
         s3 += d3 * d3;
       }
-      s0 = sqrt8(s0);
-      s1 = sqrt8(s1);
-      s2 = sqrt8(s2);
-      s3 = sqrt8(s3);
+      for (std::size_t l = 0; l < L; ++l) {
+        s0[l] = __builtin_sqrtf(s0[l]);
+        s1[l] = __builtin_sqrtf(s1[l]);
+        s2[l] = __builtin_sqrtf(s2[l]);
+        s3[l] = __builtin_sqrtf(s3[l]);
+      }
       std::memcpy(cost + (j + 0) * L, &s0, sizeof s0);
       std::memcpy(cost + (j + 1) * L, &s1, sizeof s1);
       std::memcpy(cost + (j + 2) * L, &s2, sizeof s2);
@@ -118,10 +116,12 @@ inline __attribute__((always_inline)) void dtw8_body(const float* a, std::size_t
       const float* b0 = b + (j - 1) * d * L;
       v8f s0 = {};
       for (std::size_t k = 0; k < d; ++k) {
-        const v8f d0 = ai[k] - load8(b0 + k * L);
+        v8f d0;
+        std::memcpy(&d0, b0 + k * L, sizeof d0);
+        d0 = ai[k] - d0;
         s0 += d0 * d0;
       }
-      s0 = sqrt8(s0);
+      for (std::size_t l = 0; l < L; ++l) s0[l] = __builtin_sqrtf(s0[l]);
       std::memcpy(cost + j * L, &s0, sizeof s0);
     }
     for (std::size_t l = 0; l < L; ++l) cur[(jlo - 1) * L + l] = kInf;
@@ -160,7 +160,12 @@ void dtw8_base(const float* a, std::size_t na, const float* b, std::size_t nb, s
 
 using Dtw8 = void (*)(const float*, std::size_t, const float*, std::size_t, std::size_t, std::size_t, double*,
                       double*, float*, double*);
-Dtw8 pick_dtw8() { return __builtin_cpu_supports("avx2") ? &dtw8_avx2 : &dtw8_base; }
+// $NNR_DTW_BASELINE=1 forces the baseline kernel (tests check both give identical values).
+Dtw8 pick_dtw8() {
+  const char* force = std::getenv("NNR_DTW_BASELINE");
+  if (force && *force == '1') return &dtw8_base;
+  return __builtin_cpu_supports("avx2") ? &dtw8_avx2 : &dtw8_base;
+}
 
 void dtw_lanes1(const float* a, std::size_t na, const float* b, std::size_t nb, std::size_t d,
                 std::size_t w, double* prev, double* cur, double* out) {
@@ -210,7 +215,7 @@ class Dtw final : public SequenceDistance {
     }
     // Tasks: (group, block of queries); a group's packed data stays in cache across its block.
     constexpr std::size_t kQueryBlock = 16;
-    static const Dtw8 kernel = pick_dtw8();
+    const Dtw8 kernel = pick_dtw8();
     const std::size_t blocks = (rows.size() + kQueryBlock - 1) / kQueryBlock;
     parallel_for(0, groups.size() * blocks, threads, [&](std::size_t task) {
       const Group& g = groups[task / blocks];

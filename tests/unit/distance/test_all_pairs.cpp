@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "helpers.hpp"
 #include "nnr/core/error.hpp"
 #include "nnr/distance/distance.hpp"
@@ -41,6 +43,13 @@ TEST(AllPairs, ShardedEqualsUnshardedAndSinglePair) {
   const auto dist = d::make_sequence_distance("dtw", {{"band", 4}});
   const nnr::MatrixD banded = d::all_pairs(queries, refs, *dist, 2);
   EXPECT_EQ(banded(3, 7), d::dtw(queries[3], refs[7], 4));
+  // The baseline (SSE2) kernel gives the same bits as the AVX2 one.
+  const auto full = d::make_sequence_distance("dtw");
+  const nnr::MatrixD dispatched = d::all_pairs(queries, refs, *full, 2);
+  setenv("NNR_DTW_BASELINE", "1", 1);
+  const nnr::MatrixD baseline = d::all_pairs(queries, refs, *full, 2);
+  unsetenv("NNR_DTW_BASELINE");
+  EXPECT_EQ(baseline.data, dispatched.data);
 }
 
 TEST(AllPairs, BadSequenceNamesItsIndex) {
