@@ -1,0 +1,164 @@
+#pragma once
+/// The networks of the paper (Table 1, Figure 2) as LibTorch modules: the VGG-like encoder f shared by
+/// all tasks, the AE decoder, the AT/IR classification head and the VS U-Net.
+///
+/// Input x: the standardised dB STFT, [B, 1, frames, bins] (float32, any device).
+/// Embedding: AT/IR the 256-d vector after the head's first FC+BN+ReLU (as the original code); AE/VS the
+/// 256-d global-average-pooled encoder output z. (256 = the last channel count of the preset.)
+
+#include <torch/nn/module.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/container/modulelist.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/modules/dropout.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/pimpl.h>
+#include <torch/types.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace nnr::model {
+
+/// The four tasks of the paper (section 2.1).
+enum class Task { ae, at, ir, vs };
+
+/// "ae"|"at"|"ir"|"vs" -> Task; throws Error(config) listing the valid names.
+Task parse_task(const std::string& name);
+std::string task_name(Task task);
+
+/// Geometry of the encoder. Presets:
+///  - "paper": Table 1 — 128 frames x 512 bins (the Nyquist bin dropped), six blocks 16,32,64,128,256,256
+///    (Table 1 lists six Conv rows; 128x512 pools to 2x8 before global average pooling).
+///  - "paper-code": the original code — 173 frames (2 s) x 513 bins, seven blocks 16..256,256,256 (-> 1x4).
+///  - "tiny": 32 frames x 64 bins, channels 8,16,32 (tests and quick demos only).
+struct ModelConfig {
+  std::string preset = "paper";
+  int frames = 128;             ///< STFT frames per input crop (hop 256 at 22,050 Hz: 128 ~ 1.5 s)
+  int bins = 512;               ///< the first `bins` of the 513 STFT bins
+  std::vector<int> channels{16, 32, 64, 128, 256, 256};  ///< one conv block per entry
+  double dropout = 0.5;         ///< AT/IR head dropout
+
+  int embedding_dim() const { return channels.back(); }
+  nlohmann::json to_json() const;
+};
+
+/// The named preset; throws Error(config) listing the valid names.
+ModelConfig model_preset(const std::string& name);
+/// Preset `j["preset"]` (default "paper") with "frames", "bins", "channels" overridden where present.
+/// Throws Error(config) for frames/bins too small for the number of pooling stages or bins > 513.
+ModelConfig model_config_from_json(const nlohmann::json& j);
+
+/// Output of the encoder: z [B, C] plus what the decoders need.
+struct EncoderOutput {
+  torch::Tensor z;                          ///< [B, C] global average pooled
+  torch::Tensor last;                       ///< [B, C, h, w] the last pooled map
+  std::vector<torch::Tensor> activations;   ///< per block, post-ReLU, pre-pool (U-Net skips)
+  std::vector<torch::Tensor> indices;       ///< per block, max-pool indices
+  std::vector<std::vector<int64_t>> sizes;  ///< per block, pre-pool spatial size {H, W}
+};
+
+/// Table 1: blocks of (reflect pad 1, Conv 3x3 no bias, BN, ReLU, MaxPool 2x2), then GAP.
+class EncoderImpl : public torch::nn::Module {
+ public:
+  explicit EncoderImpl(const ModelConfig& cfg);
+  /// x [B,1,T,F] -> z [B,C]
+  torch::Tensor forward(const torch::Tensor& x);
+  /// Keeps what the decoder/U-Net needs (indices, pre-pool sizes, skip activations).
+  EncoderOutput forward_full(const torch::Tensor& x, bool keep_activations);
+
+ private:
+  torch::nn::ModuleList convs_{nullptr}, bns_{nullptr};
+};
+TORCH_MODULE(Encoder);
+
+/// The mirrored decoder g: GAP^T (broadcast z over the last map), then per block in reverse: max-unpool
+/// with the encoder's indices (output_size = the encoder's pre-pool size, so odd sizes round-trip),
+/// optional additive skip (U-Net), transposed Conv 3x3 (pad 1); BN+ReLU except the last layer (1 channel,
+/// linear output).
+class DecoderImpl : public torch::nn::Module {
+ public:
+  DecoderImpl(const ModelConfig& cfg, bool skip_connections);
+  torch::Tensor forward(const EncoderOutput& e);
+
+ private:
+  bool skip_;
+  torch::nn::ModuleList deconvs_{nullptr}, bns_{nullptr};
+};
+TORCH_MODULE(Decoder);
+
+/// One training batch on the network's device. x is always set; the rest by task.
+struct Batch {
+  torch::Tensor x;        ///< [B,1,T,F] standardised dB STFT (the network input; also the AE target)
+  torch::Tensor tags;     ///< AT: [B,K] float 0/1
+  torch::Tensor classes;  ///< IR: [B] int64
+  torch::Tensor mix_mag;  ///< VS: [B,1,T,F] linear magnitude of the mixture
+  torch::Tensor voc_mag;  ///< VS: [B,1,T,F] linear magnitude of the vocals
+  torch::Tensor acc_mag;  ///< VS: [B,1,T,F] linear magnitude of the accompaniment
+  Batch to(const torch::Device& device) const;
+};
+
+/// A task network = encoder + head/decoder + loss. All methods take x [B,1,T,F].
+class TaskNet : public torch::nn::Module {
+ public:
+  virtual ~TaskNet() = default;
+  virtual Task task() const = 0;
+  /// The 256-d embedding (see the file comment). Uses the current train/eval mode.
+  virtual torch::Tensor embed(const torch::Tensor& x) = 0;
+  /// AT: tag logits [B,K]; IR: class logits [B,K]; AE: reconstruction [B,1,T,F]; VS: mask logits [B,1,T,F].
+  virtual torch::Tensor forward_raw(const torch::Tensor& x) = 0;
+  /// AT: sigmoid; IR: softmax; AE: the reconstruction; VS: the mask in [0,1].
+  torch::Tensor predict(const torch::Tensor& x);
+  /// Mean loss of the batch: AE MSE; AT BCE-with-logits; IR cross-entropy;
+  /// VS L1(M|X|, |V|) + L1((1-M)|X|, |A|).
+  torch::Tensor loss(const Batch& b);
+  const ModelConfig& config() const { return cfg_; }
+
+ protected:
+  explicit TaskNet(ModelConfig cfg) : cfg_(std::move(cfg)) {}
+  ModelConfig cfg_;
+};
+
+/// AT (K=50 tags) / IR (K=11 classes): encoder, Linear C->C, BN, ReLU, Dropout, Linear C->K.
+class ClassifierNet : public TaskNet {
+ public:
+  ClassifierNet(Task task, const ModelConfig& cfg, int n_outputs);
+  Task task() const override { return task_; }
+  torch::Tensor embed(const torch::Tensor& x) override;
+  torch::Tensor forward_raw(const torch::Tensor& x) override;
+
+ private:
+  Task task_;
+  Encoder encoder_{nullptr};
+  torch::nn::Linear fc1_{nullptr}, fc2_{nullptr};
+  torch::nn::BatchNorm1d bn_{nullptr};
+  torch::nn::Dropout dropout_{nullptr};
+};
+
+/// AE (no skips) and VS U-Net (additive skips; forward_raw gives mask logits).
+class EncoderDecoderNet : public TaskNet {
+ public:
+  EncoderDecoderNet(Task task, const ModelConfig& cfg);
+  Task task() const override { return task_; }
+  torch::Tensor embed(const torch::Tensor& x) override;
+  torch::Tensor forward_raw(const torch::Tensor& x) override;
+
+ private:
+  Task task_;
+  Encoder encoder_{nullptr};
+  Decoder decoder_{nullptr};
+};
+
+/// Builds the task's network. n_outputs: tags (AT) or classes (IR); ignored for AE/VS.
+std::shared_ptr<TaskNet> make_task_net(Task task, const ModelConfig& cfg, int n_outputs);
+
+/// Parameters and buffers (BN statistics) to/from a LibTorch archive file; save is atomic.
+/// load throws Error(io) for a missing file, Error(input) if the weights do not fit the network.
+void save_weights(TaskNet& net, const std::filesystem::path& path);
+void load_weights(TaskNet& net, const std::filesystem::path& path, const torch::Device& device);
+
+}  // namespace nnr::model

@@ -1,0 +1,253 @@
+#include "nnr/metrics/consistency.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <string>
+
+#include "nnr/core/error.hpp"
+#include "nnr/core/parallel.hpp"
+#include "nnr/core/random.hpp"
+
+namespace nnr::metrics {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::vector<std::size_t> own_or_identity(const std::vector<std::size_t>& own, const MatrixD& d) {
+  if (own.empty()) {
+    if (d.rows > d.cols)
+      throw_input("metrics: distance matrix has more rows than columns and no own-original index (shape=" +
+                  std::to_string(d.rows) + "x" + std::to_string(d.cols) + ")");
+    std::vector<std::size_t> id(d.rows);
+    std::iota(id.begin(), id.end(), std::size_t{0});
+    return id;
+  }
+  if (own.size() != d.rows)
+    throw_input("metrics: own-original index has " + std::to_string(own.size()) + " entries for " +
+                std::to_string(d.rows) + " rows");
+  for (std::size_t o : own)
+    if (o >= d.cols) throw_input("metrics: own-original column out of range (own=" + std::to_string(o) + ")");
+  return own;
+}
+
+void check_same_shape(const MatrixD& a, const MatrixD& b, const char* what) {
+  if (a.rows != b.rows || a.cols != b.cols)
+    throw_input(std::string("metrics: ") + what + " needs matrices of the same shape (audio=" +
+                std::to_string(a.rows) + "x" + std::to_string(a.cols) + ", latent=" + std::to_string(b.rows) +
+                "x" + std::to_string(b.cols) + ")");
+}
+
+double pearson(const double* x, const double* y, std::size_t n) {
+  if (n < 2) return kNaN;
+  double mx = 0, my = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    mx += x[i];
+    my += y[i];
+  }
+  mx /= static_cast<double>(n);
+  my /= static_cast<double>(n);
+  double sxy = 0, sxx = 0, syy = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double a = x[i] - mx, b = y[i] - my;
+    sxy += a * b;
+    sxx += a * a;
+    syy += b * b;
+  }
+  if (sxx <= 0 || syy <= 0) return kNaN;
+  return sxy / std::sqrt(sxx * syy);
+}
+
+// One space's pooled values sorted once: entry indices in value order and the starts of tie groups.
+struct SortedPool {
+  std::vector<std::uint32_t> order;   // entry index (row * N + col), ascending value
+  std::vector<std::uint32_t> row_of;  // row of order[k]
+  std::vector<std::uint32_t> group;   // start positions of tie groups, plus order.size() at the end
+};
+
+SortedPool sort_pool(const MatrixD& d) {
+  SortedPool p;
+  const std::size_t m = d.data.size();
+  if (m >= std::numeric_limits<std::uint32_t>::max()) throw_input("metrics: pooled matrix too large");
+  for (double v : d.data)
+    if (std::isnan(v)) throw_input("metrics: NaN distance in pooled Spearman");
+  p.order.resize(m);
+  std::iota(p.order.begin(), p.order.end(), 0u);
+  std::stable_sort(p.order.begin(), p.order.end(), [&](std::uint32_t a, std::uint32_t b) { return d.data[a] < d.data[b]; });
+  p.row_of.resize(m);
+  for (std::size_t k = 0; k < m; ++k) p.row_of[k] = static_cast<std::uint32_t>(p.order[k] / d.cols);
+  for (std::size_t k = 0; k < m; ++k)
+    if (k == 0 || d.data[p.order[k]] != d.data[p.order[k - 1]]) p.group.push_back(static_cast<std::uint32_t>(k));
+  p.group.push_back(static_cast<std::uint32_t>(m));
+  return p;
+}
+
+// Multiplicity-weighted average ranks: entry e of row r appears counts[r] times in the resample.
+void weighted_ranks(const SortedPool& p, const std::vector<std::uint32_t>& counts, std::vector<double>& rank) {
+  double cum = 0.0;
+  for (std::size_t g = 0; g + 1 < p.group.size(); ++g) {
+    double w = 0.0;
+    for (std::uint32_t k = p.group[g]; k < p.group[g + 1]; ++k) w += counts[p.row_of[k]];
+    const double r = cum + (w + 1.0) / 2.0;
+    for (std::uint32_t k = p.group[g]; k < p.group[g + 1]; ++k) rank[p.order[k]] = r;
+    cum += w;
+  }
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> delta(const MatrixD& d, const std::vector<std::size_t>& own_in) {
+  if (d.cols == 0) throw_input("metrics: delta needs at least one original (N=0)");
+  const auto own = own_or_identity(own_in, d);
+  std::vector<std::uint8_t> out(d.rows, 1);
+  for (std::size_t i = 0; i < d.rows; ++i) {
+    const double* r = d.row(i);
+    const double self = r[own[i]];
+    if (std::isnan(self)) continue;
+    bool ok = true;
+    for (std::size_t j = 0; j < d.cols && ok; ++j)
+      if (j != own[i] && !(self < r[j])) ok = false;  // NaN or tie -> error
+    out[i] = ok ? 0 : 1;
+  }
+  return out;
+}
+
+double within_consistency(const std::vector<std::uint8_t>& delta) {
+  if (delta.empty()) return kNaN;
+  std::size_t errors = 0;
+  for (auto v : delta) errors += v ? 1 : 0;
+  return 1.0 - static_cast<double>(errors) / static_cast<double>(delta.size());
+}
+
+std::vector<double> agreement(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& l) {
+  if (a.size() != l.size())
+    throw_input("metrics: agreement needs equal sizes (audio=" + std::to_string(a.size()) +
+                ", latent=" + std::to_string(l.size()) + ")");
+  std::vector<double> out(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) out[i] = (a[i] != 0) == (l[i] != 0) ? 1.0 : 0.0;
+  return out;
+}
+
+double between_accuracy(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& l) {
+  const auto ag = agreement(a, l);
+  if (ag.empty()) return kNaN;
+  return std::accumulate(ag.begin(), ag.end(), 0.0) / static_cast<double>(ag.size());
+}
+
+std::vector<double> average_ranks(const double* x, std::size_t n) {
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  for (std::size_t i = 0; i < n; ++i)
+    if (std::isnan(x[i])) throw_input("metrics: NaN value in Spearman ranks (index=" + std::to_string(i) + ")");
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return x[a] < x[b]; });
+  std::vector<double> rank(n);
+  for (std::size_t i = 0; i < n;) {
+    std::size_t j = i + 1;
+    while (j < n && x[order[j]] == x[order[i]]) ++j;
+    const double r = 0.5 * static_cast<double>(i + 1 + j);
+    for (std::size_t k = i; k < j; ++k) rank[order[k]] = r;
+    i = j;
+  }
+  return rank;
+}
+
+double spearman(const double* x, const double* y, std::size_t n) {
+  if (n < 2) return kNaN;
+  const auto rx = average_ranks(x, n), ry = average_ranks(y, n);
+  return pearson(rx.data(), ry.data(), n);
+}
+
+std::vector<double> per_clip_spearman(const MatrixD& audio, const MatrixD& latent,
+                                      const std::vector<std::size_t>& own_in) {
+  check_same_shape(audio, latent, "per-clip Spearman");
+  const auto own = own_or_identity(own_in, audio);
+  std::vector<double> out(audio.rows, kNaN);
+  std::vector<double> a, l;
+  for (std::size_t i = 0; i < audio.rows; ++i) {
+    a.clear();
+    l.clear();
+    for (std::size_t j = 0; j < audio.cols; ++j) {
+      if (j == own[i]) continue;  // eq. 11: distances to the OTHER originals
+      a.push_back(audio(i, j));
+      l.push_back(latent(i, j));
+    }
+    out[i] = spearman(a.data(), l.data(), a.size());
+  }
+  return out;
+}
+
+double pooled_spearman(const MatrixD& audio, const MatrixD& latent) {
+  check_same_shape(audio, latent, "pooled Spearman");
+  return spearman(audio.data.data(), latent.data.data(), audio.data.size());
+}
+
+Estimate bootstrap_pooled_spearman(const MatrixD& audio, const MatrixD& latent, const BootstrapOptions& o) {
+  check_same_shape(audio, latent, "pooled Spearman");
+  Estimate e;
+  e.n = audio.rows;
+  e.value = pooled_spearman(audio, latent);
+  e.ci_low = e.ci_high = kNaN;
+  if (o.resamples <= 0 || audio.rows == 0 || audio.cols == 0) return e;
+  const SortedPool pa = sort_pool(audio), pl = sort_pool(latent);
+  const std::size_t B = static_cast<std::size_t>(o.resamples), n = audio.cols, m = audio.data.size();
+  std::vector<double> stats(B, kNaN);
+  const int workers = static_cast<int>(std::min<std::size_t>(B, static_cast<std::size_t>(resolve_threads(o.threads))));
+  parallel_for(0, static_cast<std::size_t>(workers), workers, [&](std::size_t t) {
+    std::vector<double> ra(m), rl(m);
+    for (std::size_t b = t; b < B; b += static_cast<std::size_t>(workers)) {
+      const auto counts = resample_counts(audio.rows, o.seed, b);
+      weighted_ranks(pa, counts, ra);
+      weighted_ranks(pl, counts, rl);
+      double sw = 0, sa = 0, sl = 0, saa = 0, sll = 0, sal = 0;
+      for (std::size_t i = 0; i < audio.rows; ++i) {
+        if (!counts[i]) continue;
+        const double w = counts[i];
+        double a1 = 0, l1 = 0, aa = 0, ll = 0, al = 0;
+        for (std::size_t k = i * n; k < (i + 1) * n; ++k) {
+          a1 += ra[k];
+          l1 += rl[k];
+          aa += ra[k] * ra[k];
+          ll += rl[k] * rl[k];
+          al += ra[k] * rl[k];
+        }
+        sw += w * static_cast<double>(n);
+        sa += w * a1;
+        sl += w * l1;
+        saa += w * aa;
+        sll += w * ll;
+        sal += w * al;
+      }
+      const double cov = sal - sa * sl / sw, va = saa - sa * sa / sw, vl = sll - sl * sl / sw;
+      stats[b] = (va > 0 && vl > 0) ? cov / std::sqrt(va * vl) : kNaN;
+    }
+  });
+  e.ci_low = percentile(stats, 50.0 * (1.0 - o.level));
+  e.ci_high = percentile(stats, 50.0 * (1.0 + o.level));
+  return e;
+}
+
+Estimate within_space(const MatrixD& d, const BootstrapOptions& o, const std::vector<std::size_t>& own) {
+  const auto dl = delta(d, own);
+  std::vector<double> consistent(dl.size());
+  for (std::size_t i = 0; i < dl.size(); ++i) consistent[i] = dl[i] ? 0.0 : 1.0;
+  BootstrapOptions oo = o;
+  oo.seed = derive_seed(o.seed, "C_W");
+  return bootstrap_mean(consistent, oo);
+}
+
+BetweenSpace between_space(const MatrixD& audio, const MatrixD& latent, const BootstrapOptions& o,
+                           const std::vector<std::size_t>& own) {
+  check_same_shape(audio, latent, "between-space consistency");
+  BetweenSpace r;
+  BootstrapOptions oo = o;
+  oo.seed = derive_seed(o.seed, "C_B_acc");
+  r.c_b_acc = bootstrap_mean(agreement(delta(audio, own), delta(latent, own)), oo);
+  oo.seed = derive_seed(o.seed, "C_B_rho", "per_clip");
+  r.c_b_rho_per_clip = bootstrap_mean(per_clip_spearman(audio, latent, own), oo);
+  oo.seed = derive_seed(o.seed, "C_B_rho", "pooled");
+  r.c_b_rho_pooled = bootstrap_pooled_spearman(audio, latent, oo);
+  return r;
+}
+
+}  // namespace nnr::metrics

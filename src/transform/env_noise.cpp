@@ -1,0 +1,51 @@
+// EN: a recorded noise (the original used a pub ambience) mixed at a target SNR. The recording is
+// decoded once; each clip takes a window starting at a seeded random offset, looping when the
+// recording is shorter than the clip.
+#include <memory>
+
+#include "nnr/audio/audio_file.hpp"
+#include "nnr/core/random.hpp"
+#include "nnr/transform/measure.hpp"
+#include "nnr/transform/transform.hpp"
+#include "params.hpp"
+
+namespace nnr::transform {
+
+namespace {
+
+class EnvNoise final : public Transform {
+ public:
+  explicit EnvNoise(const TransformOptions& o) {
+    io::check_keys(o.params, {"noise_file"}, "transform.env_noise");
+    const auto file = io::get_or<std::string>(o.params, "noise_file", "", "transform.env_noise");
+    if (file.empty())
+      throw_config("transform: environmental noise (EN) needs a noise recording (transform.noise_file); "
+                   "pass --noise FILE or remove EN from the grid");
+    noise_ = audio::decode_audio(file, o.sample_rate);
+    if (rms(noise_) == 0.0)
+      throw_config("transform: the noise recording is silent (noise_file=" + file + "); use another file");
+  }
+  std::string code() const override { return "EN"; }
+  void check_magnitude(double snr) const override { detail::check_range("EN SNR", snr, -60.0, 120.0, "dB"); }
+  std::vector<float> apply_to_stem(const std::vector<float>& stem, double, std::uint64_t) const override {
+    return stem;
+  }
+
+ private:
+  TransformResult do_apply(const std::vector<float>& x, double snr, std::uint64_t seed) const override {
+    Rng rng(seed);
+    // A window inside the recording when it is long enough (no loop seam), else loop from any offset.
+    const std::size_t offset = noise_.size() >= x.size() ? uniform_index(rng, noise_.size() - x.size() + 1)
+                                                         : uniform_index(rng, noise_.size());
+    std::vector<float> n(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) n[i] = noise_[(offset + i) % noise_.size()];
+    return mix_at_snr(x, n, snr);
+  }
+  std::vector<float> noise_;
+};
+
+}  // namespace
+
+std::unique_ptr<Transform> make_env_noise(const TransformOptions& o) { return std::make_unique<EnvNoise>(o); }
+
+}  // namespace nnr::transform
