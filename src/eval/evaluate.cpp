@@ -242,6 +242,10 @@ Run load_run(const EvaluateOptions& o, bool need_embeddings) {
     run.encoders.push_back(std::move(e));
   }
   run.labels = read_labels(run.dir / "labels.csv");
+  for (const auto& e : run.encoders)
+    if (e.has_pred && (e.task == "at" || e.task == "ir") && !run.labels.present)
+      spdlog::warn("{}: no labels (file={}); {} performance of {} skipped", kComponent,
+                   (run.dir / "labels.csv").string(), e.task, e.name);
   return run;
 }
 
