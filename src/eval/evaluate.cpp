@@ -241,11 +241,14 @@ Run load_run(const EvaluateOptions& o, bool need_embeddings) {
     }
     run.encoders.push_back(std::move(e));
   }
-  run.labels = read_labels(run.dir / "labels.csv");
+  const fs::path labels = o.labels.empty() ? run.dir / "labels.csv" : o.labels;
+  if (!o.labels.empty() && !fs::exists(labels))
+    throw_io(std::string(kComponent) + ": labels file not found (evaluate.labels=" + labels.string() + ")");
+  run.labels = read_labels(labels);
   for (const auto& e : run.encoders)
     if (e.has_pred && (e.task == "at" || e.task == "ir") && !run.labels.present)
-      spdlog::warn("{}: no labels (file={}); {} performance of {} skipped", kComponent,
-                   (run.dir / "labels.csv").string(), e.task, e.name);
+      spdlog::warn("{}: no labels (file={}); {} performance of {} skipped", kComponent, labels.string(), e.task,
+                   e.name);
   return run;
 }
 
@@ -701,7 +704,7 @@ const std::vector<std::string>& performance_columns() {
 const std::vector<std::string>& evaluate_config_keys() {
   static const std::vector<std::string> k = {"audio_distances", "latent_distances", "encoders", "clips",
                                              "max_clips", "bootstrap", "bootstrap_pooled", "level", "seed",
-                                             "auc_drop_empty_tags", "nan_embeddings", "threads"};
+                                             "auc_drop_empty_tags", "nan_embeddings", "threads", "labels"};
   return k;
 }
 
@@ -744,6 +747,7 @@ void apply_evaluate_config(const io::Json& j, EvaluateOptions& o, const std::str
     throw_config(ctx + ".nan_embeddings: unknown value (value=" + nan + "); valid: exclude, error");
   o.nan_embeddings_error = nan == "error";
   o.threads = io::get_or(j, "threads", o.threads, ctx);
+  o.labels = io::get_or(j, "labels", o.labels.string(), ctx);
   if (o.bootstrap < 0) throw_config(ctx + ".bootstrap must be >= 0 (value=" + std::to_string(o.bootstrap) + ")");
   if (!(o.level > 0 && o.level < 1)) throw_config(ctx + ".level must be in (0, 1)");
 }
