@@ -2,7 +2,7 @@
 """Draw the paper's result figures from an nnr run directory.
 
 Usage:
-    scripts/plot_results.py RUN_DIR [--out DIR] [--formats png,pdf] [--rho per_clip|pooled] [--dpi 200]
+    scripts/plot_results.py RUN_DIR [--out DIR] [--formats png,pdf] [--rho per_clip|pooled] [--dpi 200] [--mp-log]
 
 Reads the tidy CSVs written by nnr-evaluate:
     RUN_DIR/results/consistency.csv  encoder,metric,space,distance_audio,distance_latent,aggregation,
@@ -24,6 +24,7 @@ Needs Debian's python3-matplotlib, python3-pandas, python3-numpy (run with /usr/
 """
 
 import argparse
+import itertools
 import os
 import sys
 import tempfile
@@ -50,6 +51,7 @@ TRANSFORM_XLABEL = {
 # PN, EN, MP: no identity magnitude, the paper's red line marks the setting nearest the original
 # (highest SNR / bit rate), so None = "the largest magnitude present".
 IDENTITY = {"TS": 1.0, "PS": 0.0}
+MP_LOG = False  # --mp-log: log2 bit-rate axis
 
 # Fixed colours per encoder so every figure agrees; red is reserved for the original, grey for audio space.
 ENCODER_COLOURS = {
@@ -86,12 +88,11 @@ def note(msg):
 # ----------------------------------------------------------------------------------------------- loading
 def load_csv(path, columns):
     """Returns a DataFrame, or None (with a message) when the file is missing or has no rows."""
-    import pandas as pd
-
     if not os.path.isfile(path):
         note(f"skipping figures that need {os.path.basename(path)}: file not found ({path}); "
              "run nnr-evaluate first")
         return None
+    import pandas as pd
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
     except pd.errors.EmptyDataError:
@@ -121,10 +122,10 @@ def load_csv(path, columns):
 class Palette:
     def __init__(self, encoders):
         self.colours = dict(ENCODER_COLOURS)
-        extra = iter(EXTRA_COLOURS)
+        extra = itertools.cycle(EXTRA_COLOURS)  # beyond 8 extra encoders colours repeat; no 13-colour figure reads
         for e in sorted_encoders(encoders):
             if e not in self.colours:
-                self.colours[e] = next(extra, "#000000")
+                self.colours[e] = next(extra)
 
     def __call__(self, encoder):
         return self.colours.get(encoder, "#000000")
@@ -211,7 +212,7 @@ def mark_original(ax, transform, xs):
         x = max(xs)
     else:
         return
-    ax.axvline(x, color=OG_RED, linewidth=0.9, alpha=0.8, zorder=1)
+    ax.axvline(x, color=OG_RED, linewidth=1.0, alpha=0.85, zorder=2)  # above the grid (zorder 1.5)
 
 
 def style_axis(ax, transform, xs):
@@ -224,6 +225,16 @@ def style_axis(ax, transform, xs):
         ax.set_xticks([0.3, 0.6, 0.9, 1.2, 1.5])
     elif transform in ("PN", "EN"):
         ax.set_xticks([-15, -5, 5, 15, 25])
+    elif transform == "MP" and MP_LOG:
+        import matplotlib.ticker as mticker
+
+        ax.set_xscale("log", base=2)
+        ax.set_xticks([8, 16, 32, 64, 128, 320])
+        ax.xaxis.set_major_formatter(mticker.ScalarFormatter())
+        ax.xaxis.set_minor_locator(mticker.NullLocator())
+        if len(xs):
+            ax.set_xlim(min(xs) / 1.12, max(xs) * 1.12)
+        return
     elif transform == "MP":
         ax.set_xticks([8, 64, 128, 192, 256, 320] if len(xs) and max(xs) > 192 else [8, 64, 128, 192])
     if len(xs):
@@ -343,7 +354,7 @@ def fig6_cw_audio(plt, cons, palette, args, written):
         for i, d in enumerate(dists):
             ls, mk = styles[i % len(styles)]
             draw_curve(ax, audio[audio["distance_audio"] == d], t, colours[i % len(colours)],
-                       f"audio space, {distance_label(d)}", style=ls, marker=mk)
+                       distance_label(d), style=ls, marker=mk)
         mark_original(ax, t, xs)
         style_axis(ax, t, xs)
         ax.set_title(TRANSFORM_TITLE.get(t, t))
@@ -402,12 +413,12 @@ def fig10_between(plt, cons, palette, args, written):
         return
     acc = cons[(cons["metric"] == "C_B_acc")]
     rho = cons[(cons["metric"] == "C_B_rho") & (cons["aggregation"] == args.rho)]
+    if rho.empty and not cons[cons["metric"] == "C_B_rho"].empty:
+        aggs = ",".join(sorted(set(cons.loc[cons["metric"] == "C_B_rho", "aggregation"])))
+        note(f"fig10_cb: no C_B_rho rows with aggregation={args.rho} (present: {aggs}); choose with --rho")
     if acc.empty and rho.empty:
         note(f"skipping fig10_cb: no C_B_acc or C_B_rho ({args.rho}) rows in consistency.csv")
         return
-    if rho.empty and not cons[cons["metric"] == "C_B_rho"].empty:
-        aggs = ",".join(sorted(set(cons.loc[cons["metric"] == "C_B_rho", "aggregation"])))
-        note(f"fig10_cb: no C_B_rho rows with aggregation={args.rho} (present: {aggs}); use --rho")
     both = pd.concat([acc, rho])
     pairs = sorted(set(map(tuple, both[["distance_audio", "distance_latent"]].to_numpy())))
     for da, dl in pairs:
@@ -516,6 +527,7 @@ def parse_args(argv):
     p.add_argument("--rho", choices=["per_clip", "pooled"], default="per_clip",
                    help="C^B_rho aggregation to draw (default per_clip, the paper's eq. 11)")
     p.add_argument("--dpi", type=int, default=200, help="raster resolution (default 200)")
+    p.add_argument("--mp-log", action="store_true", help="log2 bit-rate axis for MP (default linear)")
     p.add_argument("--debug", action="store_true", help="show Python tracebacks")
     args = p.parse_args(argv)
     args.formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
@@ -529,6 +541,8 @@ def parse_args(argv):
 
 
 def run(args):
+    global MP_LOG
+    MP_LOG = args.mp_log
     res = os.path.join(args.run_dir, "results")
     cons = load_csv(os.path.join(res, "consistency.csv"), CONSISTENCY_COLUMNS)
     perf = load_csv(os.path.join(res, "performance.csv"), PERFORMANCE_COLUMNS)

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "nnr/core/random.hpp"
+#include "nnr/metrics/task_metrics.hpp"
 
 namespace nnr::metrics {
 
@@ -52,6 +53,27 @@ Estimate bootstrap_mean(const std::vector<double>& per_clip, const BootstrapOpti
         w += counts[i];
       }
     stats[b] = w > 0 ? s / w : kNaN;
+  }
+  e.ci_low = percentile(stats, 50.0 * (1.0 - o.level));
+  e.ci_high = percentile(stats, 50.0 * (1.0 + o.level));
+  return e;
+}
+
+Estimate bootstrap_median(const std::vector<double>& per_clip, const BootstrapOptions& o) {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  Estimate e;
+  for (double v : per_clip) e.n += std::isnan(v) ? 0 : 1;
+  e.value = nan_median(per_clip);
+  e.ci_low = e.ci_high = kNaN;
+  if (o.resamples <= 0 || e.n == 0) return e;
+  std::vector<double> stats(static_cast<std::size_t>(o.resamples)), sample;
+  const std::size_t n = per_clip.size();
+  for (std::size_t b = 0; b < stats.size(); ++b) {
+    const auto counts = resample_counts(n, o.seed, b);
+    sample.clear();
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::uint32_t c = 0; c < counts[i]; ++c) sample.push_back(per_clip[i]);
+    stats[b] = nan_median(sample);
   }
   e.ci_low = percentile(stats, 50.0 * (1.0 - o.level));
   e.ci_high = percentile(stats, 50.0 * (1.0 + o.level));

@@ -33,4 +33,7 @@ double percentile(std::vector<double> values, double q);
 /// point estimate and in every resample; n counts the non-NaN values).
 Estimate bootstrap_mean(const std::vector<double>& per_clip, const BootstrapOptions& options);
 
+/// Median of the non-NaN per-clip values (nan_median) with a bootstrap interval of the median.
+Estimate bootstrap_median(const std::vector<double>& per_clip, const BootstrapOptions& options);
+
 }  // namespace nnr::metrics

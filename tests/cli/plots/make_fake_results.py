@@ -58,7 +58,7 @@ def main():
     ap.add_argument("run_dir")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--encoders", default="mfcc,ae,at,ir,vs")
-    ap.add_argument("--small", action="store_true", help="coarse subset of the grid, one distance per space")
+    ap.add_argument("--small", action="store_true", help="coarse subset of the grid, one distance per space, only the tasks named in --encoders")
     a = ap.parse_args()
     grid = {t: (ms[::3] + [ms[-1]] if a.small else ms) for t, ms in GRID.items()}
     audio_d = ("dtw",) if a.small else ("dtw", "simple")
@@ -102,6 +102,8 @@ def main():
 
     perf = []
     for task, metric in TASK_METRIC.items():
+        if a.small and task not in encoders:
+            continue
         for enc in ("mfcc", task) if task in encoders else ("mfcc",):
             good = enc != "mfcc"
             for t, m in settings:
