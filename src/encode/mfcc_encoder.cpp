@@ -1,10 +1,10 @@
 // The MFCC-144 baseline (paper section 4.2; original-code-facts "MFCC-144 baseline"): no model, each
 // window's vector depends only on that window, so a clip's row is the same alone or in any batch.
-#include "feature_adapter.hpp"
 #include "members.hpp"
 #include "nnr/audio/audio_file.hpp"
 #include "nnr/core/error.hpp"
 #include "nnr/core/parallel.hpp"
+#include "nnr/features/features.hpp"
 
 namespace nnr::encode::detail {
 
@@ -26,7 +26,7 @@ class MfccEncoder final : public Encoder {
   void do_encode(const std::vector<std::vector<float>>& windows, const std::vector<std::vector<float>>&,
                  MatrixF& embeddings, MatrixF&) override {
     parallel_for(0, windows.size(), threads_, [&](std::size_t i) {
-      const auto v = mfcc144(windows[i]);
+      const auto v = features::mfcc144(windows[i]);
       if (v.size() != kMfccDim)
         throw_internal("encode: mfcc144 returned " + std::to_string(v.size()) + " values (expected 144)");
       std::copy(v.begin(), v.end(), embeddings.row(i));

@@ -8,21 +8,16 @@
 #include <cmath>
 #include <limits>
 
-#include "feature_adapter.hpp"
 #include "members.hpp"
+#include "resynthesis.hpp"
 #include "nnr/audio/audio_file.hpp"
 #include "nnr/core/error.hpp"
 #include "nnr/core/parallel.hpp"
-#include "nnr/model/device.hpp"
-
-#if __has_include("nnr/model/trained_model.hpp")
-#include "nnr/model/trained_model.hpp"
-#define NNR_ENCODE_HAVE_TRAINED_MODEL 1
-#endif
-#if __has_include("nnr/metrics/task_metrics.hpp")
+#include "nnr/features/features.hpp"
 #include "nnr/metrics/task_metrics.hpp"
-#define NNR_ENCODE_HAVE_TASK_METRICS 1
-#endif
+#include "nnr/model/device.hpp"
+#include "nnr/model/trained_model.hpp"
+
 
 namespace nnr::encode::detail {
 
@@ -47,6 +42,27 @@ void copy_rows(const torch::Tensor& t, std::size_t n, MatrixF& out) {
   std::copy(c.data_ptr<float>(), c.data_ptr<float>() + n * out.cols, out.data.data());
 }
 
+}  // namespace
+
+torch::Tensor masked_resynthesis(const torch::Tensor& wave, const torch::Tensor& mask) {
+  const int64_t n_fft = 1024, hop = 256;
+  const auto window = torch::hann_window(n_fft, /*periodic=*/true, torch::kFloat).to(wave.device());
+  const auto spec = torch::stft(wave, n_fft, hop, n_fft, window, /*center=*/true, "reflect", false, true, true);
+  const auto m = mask.to(wave.device(), torch::kFloat).squeeze(1).transpose(1, 2);  // [B, bins, frames]
+  if (m.size(0) != spec.size(0) || m.size(1) > spec.size(1) || m.size(2) > spec.size(2))
+    throw_input("encode: VS mask [" + std::to_string(m.size(0)) + ", " + std::to_string(m.size(1)) + " bins, " +
+                std::to_string(m.size(2)) + " frames] does not fit the STFT [" + std::to_string(spec.size(0)) +
+                ", " + std::to_string(spec.size(1)) + ", " + std::to_string(spec.size(2)) + "]");
+  auto full = torch::zeros({spec.size(0), spec.size(1), spec.size(2)}, m.options());
+  const int64_t t0 = (spec.size(2) - m.size(2)) / 2;  // TrainedModel::prepare keeps the centre frames
+  full.narrow(1, 0, m.size(1)).narrow(2, t0, m.size(2)).copy_(m);
+  return torch::istft(spec * full, n_fft, hop, n_fft, window, true, false, true, wave.size(1), false)
+      .to(torch::kCPU, torch::kFloat)
+      .contiguous();
+}
+
+namespace {
+
 // ---------------------------------------------------------------------------------------------- torchscript
 
 class TorchScriptEncoder final : public Encoder {
@@ -69,7 +85,7 @@ class TorchScriptEncoder final : public Encoder {
     const std::string scaler = io::get_or<std::string>(cfg, "scaler", "", ctx);
     if (!scaler.empty()) {
       if (!spectrogram_) throw_config("encode: a scaler applies to spectrogram input only (" + ctx + ".scaler)");
-      standardiser_ = std::make_unique<Standardiser>(scaler);
+      scaler_ = std::make_unique<features::Scaler>(features::load_scaler(scaler));
     }
     if (!fs::exists(file)) throw_io("encode: TorchScript file not found (file=" + file + ")");
     if (threads_ > 0) at::set_num_threads(threads_);
@@ -104,8 +120,8 @@ class TorchScriptEncoder final : public Encoder {
     if (!spectrogram_) return audio_batch(windows, batch_, len);
     std::vector<MatrixF> specs(windows.size());
     parallel_for(0, windows.size(), threads_, [&](std::size_t i) {
-      specs[i] = network_input_db(windows[i]);
-      if (standardiser_) standardiser_->apply(specs[i]);
+      specs[i] = features::network_input_db(windows[i]);
+      if (scaler_) scaler_->apply(specs[i]);
     });
     frames_ = static_cast<int64_t>(specs.front().rows);
     bins_ = static_cast<int64_t>(specs.front().cols);
@@ -154,14 +170,13 @@ class TorchScriptEncoder final : public Encoder {
   std::size_t batch_;
   int threads_;
   bool spectrogram_ = true;
-  std::unique_ptr<Standardiser> standardiser_;
+  std::unique_ptr<features::Scaler> scaler_;
   torch::jit::script::Module module_;
   int64_t frames_ = 0, bins_ = 0;
 };
 
 // ------------------------------------------------------------------------------------------- task networks
 
-#ifdef NNR_ENCODE_HAVE_TRAINED_MODEL
 class TaskEncoder final : public Encoder {
  public:
   TaskEncoder(const std::string& task, const EncoderSettings& s)
@@ -176,7 +191,7 @@ class TaskEncoder final : public Encoder {
       throw_input("encode: model in " + dir.string() + " is for task " + model_->task() + ", not " + task);
     info_.name = task;
     info_.task = task;
-    info_.window_samples = 2 * static_cast<std::size_t>(audio::kSampleRate);
+    info_.window_samples = model::input_samples_for(model_->frames());  // 2 s (more if frames needs it)
     if (task == "at" || task == "ir") info_.prediction_columns = model_->class_names();
     else if (task == "ae") info_.prediction_columns = {"mse"};
     else info_.prediction_columns = {"sdr_db"};
@@ -208,35 +223,20 @@ class TaskEncoder final : public Encoder {
     }
   }
 
-  /// VS: vocals = mask * |X| with the mixture's phase (= mask * X), resynthesised by inverse STFT and
-  /// scored against the vocal stem's window with BSSEval v4 SDR (1 s windows and hops).
+  /// VS: vocals resynthesised with the mixture phase, scored against the vocal stem's window with
+  /// BSSEval v4 SDR (1 s windows and hops, median over frames); NaN without a stem.
   void vocals_sdr(const std::vector<std::vector<float>>& padded, const std::vector<std::vector<float>>& refs,
                   const torch::Tensor& mask, MatrixF& predictions) {
-    const int64_t n_fft = 1024, hop = 256, len = static_cast<int64_t>(info_.window_samples);
-    const auto window = torch::hann_window(n_fft, /*periodic=*/false, torch::kFloat).to(device_);
-    const auto wave = audio_batch(padded, batch_, info_.window_samples).to(device_);
-    const auto spec = torch::stft(wave, n_fft, hop, n_fft, window, /*center=*/true, "reflect", false, true, true);
-    auto m = mask.to(device_, torch::kFloat).squeeze(1).transpose(1, 2);  // [B, F, T]
-    if (m.size(1) != spec.size(1))
-      throw_input("encode: VS mask has " + std::to_string(m.size(1)) + " bins, the STFT " +
-                  std::to_string(spec.size(1)));
-    auto full = torch::zeros({spec.size(0), spec.size(1), spec.size(2)}, m.options());
-    const int64_t t = std::min(m.size(2), spec.size(2));
-    full.narrow(2, 0, t).copy_(m.narrow(2, 0, t));
-    const auto est = torch::istft(spec * full, n_fft, hop, n_fft, window, true, false, true, len, false)
-                         .to(torch::kCPU, torch::kFloat).contiguous();
+    const int64_t len = static_cast<int64_t>(info_.window_samples);
+    const auto est = masked_resynthesis(audio_batch(padded, batch_, info_.window_samples).to(device_), mask);
     for (std::size_t i = 0; i < predictions.rows; ++i) {
       if (refs.empty() || refs[i].empty()) {
         predictions(i, 0) = kNaN;
         continue;
       }
-#ifdef NNR_ENCODE_HAVE_TASK_METRICS
       const float* e = est.data_ptr<float>() + static_cast<int64_t>(i) * len;
       const std::vector<float> estimate(e, e + len);
       predictions(i, 0) = static_cast<float>(metrics::sdr_bsseval_v4(refs[i], estimate, audio::kSampleRate, 1.0, 1.0));
-#else
-      predictions(i, 0) = kNaN;
-#endif
     }
   }
 
@@ -244,7 +244,6 @@ class TaskEncoder final : public Encoder {
   std::size_t batch_;
   std::unique_ptr<model::TrainedModel> model_;
 };
-#endif
 
 }  // namespace
 
@@ -253,13 +252,7 @@ std::unique_ptr<Encoder> make_torchscript_encoder(const std::string& file, const
 }
 
 std::unique_ptr<Encoder> make_task_encoder(const std::string& task, const EncoderSettings& settings) {
-#ifdef NNR_ENCODE_HAVE_TRAINED_MODEL
   return std::make_unique<TaskEncoder>(task, settings);
-#else
-  (void)settings;
-  throw_config("encode: task encoders are not part of this build (encoder=" + task +
-               "); it needs the trained-model module (nnr/model/trained_model.hpp)");
-#endif
 }
 
 }  // namespace nnr::encode::detail

@@ -1,100 +1,11 @@
 // nnr-encode end to end: shapes, NaN rows for failed/undecodable clips, byte-identical shard merge,
-// resume, window modes, and the TorchScript contract with the example module.
-#include <gtest/gtest.h>
-#include <sys/wait.h>
+// resume, window modes, MFCC-144 and the TorchScript contract with the example module.
+#include "run_fixture.hpp"
 
-#include <cmath>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <string>
+#include "nnr/features/features.hpp"
 
-#include "nnr/audio/audio_file.hpp"
-#include "nnr/io/atomic_file.hpp"
-#include "nnr/io/json.hpp"
-#include "nnr/io/manifest.hpp"
-#include "nnr/io/npy.hpp"
-#include "support/signals.hpp"
+using namespace encode_cli;
 
-namespace fs = std::filesystem;
-using nnr::io::NpyArray;
-
-namespace {
-
-const fs::path kRoot = fs::path(NNR_BINARY_DIR) / "test_tmp" / "cli_nnr_encode";
-
-int run(const std::string& args, const std::string& log = "") {
-  const std::string cmd = std::string(NNR_ENCODE_APP) + " " + args + (log.empty() ? " -q" : " 2>" + log);
-  const int rc = std::system(cmd.c_str());
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-/// 4 clips (a: 4 s chirp, b: 1.5 s chirp, c: 5 s noise, d: corrupt file) x {OG, PN_[10]} = 8 rows;
-/// row 3 (d OG) cannot be decoded and row 7 (d PN) has status "failed": both must be NaN rows.
-fs::path make_run(const std::string& name) {
-  using namespace nnr::test;
-  const fs::path dir = kRoot / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir / "audio" / "original");
-  const std::vector<std::vector<float>> clips = {chirp(200.0, 6000.0, 4.0), chirp(100.0, 4000.0, 1.5),
-                                                 white_noise(5.0, 0.1, 7)};
-  const std::vector<std::string> ids = {"a", "b", "c", "d"};
-  std::vector<nnr::io::ManifestRow> rows;
-  for (int pass = 0; pass < 2; ++pass)
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-      nnr::io::ManifestRow r;
-      r.clip_id = ids[i];
-      r.transform = pass ? "PN" : "OG";
-      r.magnitude = pass ? 10.0 : 0.0;
-      r.setting = pass ? "PN_[10]" : "OG";
-      r.status = "ok";
-      r.path = pass ? "audio/PN/10/" + ids[i] + ".flac" : "audio/original/" + ids[i] + ".wav";
-      if (i < clips.size()) {
-        auto x = clips[i];
-        if (pass) {
-          const auto n = white_noise(static_cast<double>(x.size()) / kSr + 0.01, 0.05, 11 + i);
-          for (std::size_t k = 0; k < x.size(); ++k) x[k] += n[k];
-        }
-        nnr::audio::write_audio(dir / r.path, x, kSr,
-                                pass ? nnr::audio::SampleFormat::pcm24 : nnr::audio::SampleFormat::float32);
-        r.n_samples = static_cast<std::int64_t>(x.size());
-      } else if (pass == 0) {
-        nnr::io::write_file_atomic(dir / r.path, "this is not audio");
-      } else {
-        r.status = "failed";
-        r.error = "transform failed";
-      }
-      rows.push_back(r);
-    }
-  nnr::io::write_manifest(dir / "manifest.csv", rows);
-  return dir;
-}
-
-NpyArray<float> load(const fs::path& p) { return nnr::io::read_npy<float>(p); }
-
-void expect_nan_rows(const NpyArray<float>& a, const std::vector<std::size_t>& nan_rows) {
-  ASSERT_EQ(a.shape.size(), 2u);
-  for (std::size_t i = 0; i < a.shape[0]; ++i) {
-    const bool want_nan = std::find(nan_rows.begin(), nan_rows.end(), i) != nan_rows.end();
-    for (std::size_t j = 0; j < a.shape[1]; ++j)
-      ASSERT_EQ(std::isnan(a.data[i * a.shape[1] + j]), want_nan) << "row " << i << " col " << j;
-  }
-}
-
-/// Writes the example TorchScript module once; empty when Python's torch is not installed.
-fs::path example_model(const std::string& input) {
-  const fs::path out = kRoot / ("example_" + input + ".pt");
-  if (fs::exists(out)) return out;
-  fs::create_directories(kRoot);
-  const std::string cmd = "/usr/bin/python3 " + std::string(NNR_EXAMPLE_SCRIPT) + " " + out.string() +
-                          " --input " + input + " > /dev/null 2>&1";
-  if (std::system(cmd.c_str()) != 0) return {};
-  return out;
-}
-
-std::string read(const fs::path& p) { return nnr::io::read_file(p); }
-
-}  // namespace
 
 TEST(NnrEncodeCli, UnknownEncoderIsAConfigError) {
   const auto dir = make_run("unknown");
@@ -178,4 +89,61 @@ TEST(NnrEncodeCli, BatchSizeAndMeanWindow) {
   EXPECT_GT(row_diff(0), 1e-6);
   EXPECT_GT(row_diff(2), 1e-6);
   EXPECT_LT(row_diff(1), 1e-5);
+}
+
+TEST(NnrEncodeCli, Mfcc144CentreCropShardsAndMean) {
+  const auto dir = make_run("mfcc");
+  const std::string base = "--run " + dir.string() + " --encoder mfcc --threads 2";
+  ASSERT_EQ(run(base), 0);
+  const fs::path npy = dir / "embeddings" / "mfcc.npy";
+  const auto a = load(npy);
+  ASSERT_EQ(a.shape, (std::vector<std::size_t>{8, 144}));
+  expect_nan_rows(a, {3, 7});
+  // Row 0 is mfcc144 of the centre 2 s of the decoded original, exactly; row 1 (1.5 s) right-zero-padded.
+  for (std::size_t r : {0u, 1u}) {
+    auto x = nnr::audio::decode_audio(dir / (r == 0 ? "audio/original/a.wav" : "audio/original/b.wav"));
+    std::vector<float> crop(44100, 0.0f);
+    if (x.size() >= crop.size())
+      std::copy_n(x.begin() + static_cast<long>((x.size() - crop.size()) / 2), crop.size(), crop.begin());
+    else
+      std::copy(x.begin(), x.end(), crop.begin());
+    const auto want = nnr::features::mfcc144(crop);
+    for (std::size_t j = 0; j < 144; ++j) ASSERT_EQ(a.data[r * 144 + j], want[j]) << r << " " << j;
+  }
+  // 2 shards + merge: byte-identical.
+  const std::string want = read(npy);
+  fs::remove(npy);
+  ASSERT_EQ(run(base + " --shard 0/2"), 0);
+  ASSERT_EQ(run(base + " --shard 1/2"), 0);
+  ASSERT_EQ(run(base + " --merge"), 0);
+  EXPECT_EQ(read(npy), want);
+  // mean: the 1.5 s clip (one window) is unchanged.
+  ASSERT_EQ(run(base + " --window mean --name mfcc_mean"), 0);
+  const auto m = load(dir / "embeddings" / "mfcc_mean.npy");
+  expect_nan_rows(m, {3, 7});
+  for (std::size_t j = 0; j < 144; ++j) EXPECT_EQ(m.data[144 + j], a.data[144 + j]);
+}
+
+TEST(NnrEncodeCli, TorchScriptSpectrogramWithScaler) {
+  const auto model = example_model("spectrogram");
+  if (model.empty()) GTEST_SKIP() << "python3-torch not available to write the example model";
+  const auto dir = make_run("ts_spec");
+  nnr::features::Scaler s;
+  s.mean.assign(513, -40.0f);
+  s.std.assign(513, 20.0f);
+  nnr::features::save_scaler(dir / "scaler.json", s);
+  const std::string cfg = (dir / "config.json").string();
+  nnr::io::write_json(cfg, {{"encode", {{"encoder", "torchscript:" + model.string()}, {"name", "spec"},
+                                        {"torchscript", {{"scaler", (dir / "scaler.json").string()}}}}}});
+  ASSERT_EQ(run("--run " + dir.string() + " --config " + cfg + " --batch 4"), 0);
+  const auto a = load(dir / "embeddings" / "spec.npy");
+  ASSERT_EQ(a.shape, (std::vector<std::size_t>{8, 32}));
+  expect_nan_rows(a, {3, 7});
+  const auto meta = nnr::io::load_json(dir / "embeddings" / "spec.json");
+  EXPECT_EQ(meta.at("encoder_info").at("input_shape"), nnr::io::Json::parse("[4, 1, 173, 513]"));
+  // A config typo is a config error naming the valid keys.
+  nnr::io::write_json(cfg, {{"encode", {{"torchscript", {{"inputs", "audio"}}}}}});
+  EXPECT_EQ(run("--run " + dir.string() + " --config " + cfg + " --encoder torchscript:" + model.string() +
+                " --force --batch 4"),
+            2);
 }
