@@ -19,6 +19,8 @@ PACKAGES=(
   libfluidsynth-dev fluid-soundfont-gm festival festvox-kallpc16k espeak-ng etw-data
   # figures and the PyTorch comparison benchmark
   python3 python3-numpy python3-pandas python3-matplotlib python3-torch
+  # a real local Slurm cluster for the cluster-script test (label slow)
+  slurm-wlm munge
 )
 
 missing=()

@@ -34,6 +34,8 @@ void write_audio(const std::filesystem::path& path, const std::vector<float>& sa
     if (!f) throw_io("audio: cannot open for writing (" + path.string() + "): " + sf_strerror(nullptr));
     // Integer formats: let libsndfile clip rather than wrap around if a caller passes |x| > 1.
     sf_command(f, SFC_SET_CLIPPING, nullptr, SF_TRUE);
+    // Float WAV: no PEAK chunk, which carries a timestamp and would make identical audio differ in bytes.
+    sf_command(f, SFC_SET_ADD_PEAK_CHUNK, nullptr, SF_FALSE);
     const sf_count_t n = static_cast<sf_count_t>(samples.size());
     const sf_count_t written = sf_write_float(f, samples.data(), n);
     const int close_rc = sf_close(f);

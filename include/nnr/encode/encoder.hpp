@@ -1,0 +1,84 @@
+#pragma once
+/// The encoder family: anything that maps fixed-length audio windows to D-dimensional embeddings
+/// (and, for the paper's task networks, to task predictions). Members are reached by name through
+/// the registry table in src/encode/builtin.cpp:
+///
+///   mfcc               144-d MFCC baseline (mean/std of MFCC 1..24, delta, delta-delta), no model
+///   ae | at | ir | vs  the trained task networks in <models>/<task>/ (256-d embeddings + predictions)
+///   torchscript:FILE   a user's TorchScript module (contract in docs: notes/encode.md, and below)
+///
+/// This header is LibTorch-free; torch lives only in the members' translation units.
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nnr/core/matrix.hpp"
+#include "nnr/io/json.hpp"
+
+namespace nnr::encode {
+
+/// What a member needs to build itself.
+struct EncoderSettings {
+  std::filesystem::path models_dir;  ///< trained task models: <models_dir>/<task>/
+  std::string device = "cpu";        ///< "cpu", "cuda", "cuda:N"
+  int batch = 32;                    ///< windows per forward pass (torch members pad to exactly this)
+  int threads = 0;                   ///< worker threads (0: resolve_threads default)
+  io::Json config;                   ///< the config's "encode" section (member keys such as "torchscript")
+};
+
+/// Facts about a built encoder.
+struct EncoderInfo {
+  std::string name;                  ///< default output name (embeddings/<name>.npy)
+  std::size_t dim = 0;               ///< embedding dimension D
+  std::size_t window_samples = 0;    ///< input window length in samples at 22,050 Hz
+  std::string task;                  ///< "ae", "at", "ir", "vs"; "" when the encoder makes no predictions
+  std::vector<std::string> prediction_columns;  ///< AT tags / IR classes; {"mse"} AE; {"sdr_db"} VS
+  bool needs_reference = false;      ///< VS: wants the vocal stem windows aligned with the input windows
+  io::Json describe = io::Json::object();  ///< provenance written beside the embeddings
+};
+
+/// An encoder instance. Not thread-safe: one caller at a time (it may use threads internally).
+class Encoder {
+ public:
+  virtual ~Encoder() = default;
+  const EncoderInfo& info() const { return info_; }
+
+  /// Encodes `windows` (1..batch of them, each exactly info().window_samples samples).
+  /// `references`: empty, or one vocal stem window per input window (empty vector where there is none).
+  /// Writes `embeddings` (B x dim) and `predictions` (B x prediction_columns.size(); NaN where a value
+  /// cannot be computed, e.g. SDR without a stem). Each window's result is independent of the others
+  /// in the batch. Throws Error(input) on wrong window lengths.
+  void encode(const std::vector<std::vector<float>>& windows,
+              const std::vector<std::vector<float>>& references, MatrixF& embeddings, MatrixF& predictions);
+
+ protected:
+  EncoderInfo info_;
+
+ private:
+  virtual void do_encode(const std::vector<std::vector<float>>& windows,
+                         const std::vector<std::vector<float>>& references, MatrixF& embeddings,
+                         MatrixF& predictions) = 0;
+};
+
+/// One registry line: `spec` is "name" or "name:argument" (e.g. "torchscript:my.pt").
+struct EncoderEntry {
+  const char* name;
+  const char* help;
+  std::unique_ptr<Encoder> (*make)(const std::string& argument, const EncoderSettings& settings);
+  bool takes_argument;
+};
+
+/// The registry table, in help order.
+const std::vector<EncoderEntry>& encoder_registry();
+
+/// Builds the encoder named by `spec`; throws Error(config) listing the valid names for an unknown one,
+/// Error(io)/Error(input) when its model files are missing or unusable.
+std::unique_ptr<Encoder> make_encoder(const std::string& spec, const EncoderSettings& settings);
+
+/// The default output name for `spec`: "mfcc", "at", or the file stem for "torchscript:FILE".
+std::string default_encoder_name(const std::string& spec);
+
+}  // namespace nnr::encode

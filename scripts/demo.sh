@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The whole nnr pipeline on the demo corpus, end to end, on a fresh Debian 12 machine:
+#   set up -> build -> make the demo corpus -> train AE/AT/IR/VS briefly -> transform the test set with
+#   the demo grid -> encode (MFCC + the four encoders) -> evaluate -> figures.
+# Usage: scripts/demo.sh [RUN_DIR]   (default runs/demo; NNR_DEMO_SIZE=tiny for a 2-minute smoke run)
+# Re-running resumes: every stage skips work that is already complete.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUN="${1:-runs/demo}"
+SIZE="${NNR_DEMO_SIZE:-demo}"
+CONFIG="configs/demo.json"
+[ "$SIZE" = tiny ] && CONFIG="configs/tiny.json"
+BIN=build/apps
+start=$(date +%s)
+stamp() { echo "== [$(( $(date +%s) - start ))s] $*" >&2; }
+
+stamp "setup and build"
+scripts/setup.sh
+scripts/build.sh
+
+CORPUS="$RUN/corpus"
+stamp "demo corpus ($SIZE) -> $CORPUS"
+scripts/make-demo-corpus.sh "$CORPUS" --size "$SIZE"
+
+for task in ae at ir vs; do
+  stamp "train $task"
+  "$BIN/nnr-train/nnr-train" --task "$task" --data "$CORPUS" --out "$RUN" --config "$CONFIG"
+done
+
+stamp "transform the test set with the demo grid"
+"$BIN/nnr-transform/nnr-transform" --config "$CONFIG" --input "$CORPUS/test" --out "$RUN" \
+  --noise "$CORPUS/noise/ambience.flac"
+
+for enc in mfcc ae at ir vs; do
+  stamp "encode $enc"
+  "$BIN/nnr-encode/nnr-encode" --run "$RUN" --encoder "$enc" --config "$CONFIG"
+done
+
+stamp "evaluate"
+"$BIN/nnr-evaluate/nnr-evaluate" --run "$RUN" --config "$CONFIG"
+
+stamp "figures"
+/usr/bin/python3 scripts/plot_results.py "$RUN"
+
+stamp "done"
+echo
+echo "Report:  $RUN/results/summary.md"
+echo "Tables:  $RUN/results/consistency.csv, $RUN/results/performance.csv"
+echo "Figures: $RUN/figures/"

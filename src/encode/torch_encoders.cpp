@@ -1,0 +1,258 @@
+// The LibTorch members of the encoder family (one translation unit: each one including torch costs
+// ~20 s of compile time). Every forward pass runs on a batch of exactly `batch` windows (zero windows
+// pad the last one) so tensor shapes, and with them the kernels chosen, never depend on how many clips
+// are left: a clip's embedding is then the same for any --shard split.
+#include <ATen/Parallel.h>
+#include <torch/script.h>
+
+#include <cmath>
+#include <limits>
+
+#include "members.hpp"
+#include "resynthesis.hpp"
+#include "nnr/audio/audio_file.hpp"
+#include "nnr/core/error.hpp"
+#include "nnr/core/parallel.hpp"
+#include "nnr/features/features.hpp"
+#include "nnr/metrics/task_metrics.hpp"
+#include "nnr/model/device.hpp"
+#include "nnr/model/trained_model.hpp"
+
+
+namespace nnr::encode::detail {
+
+namespace {
+
+namespace fs = std::filesystem;
+constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+/// [batch, len] float tensor holding `windows` in its first rows, zeros after.
+torch::Tensor audio_batch(const std::vector<std::vector<float>>& windows, std::size_t batch, std::size_t len) {
+  auto t = torch::zeros({static_cast<int64_t>(batch), static_cast<int64_t>(len)}, torch::kFloat);
+  float* p = t.data_ptr<float>();
+  for (std::size_t i = 0; i < windows.size(); ++i) std::copy(windows[i].begin(), windows[i].end(), p + i * len);
+  return t;
+}
+
+void copy_rows(const torch::Tensor& t, std::size_t n, MatrixF& out) {
+  const auto c = t.to(torch::kCPU, torch::kFloat).contiguous();
+  NNR_ASSERT(static_cast<std::size_t>(c.numel()) >= n * out.cols);
+  std::copy(c.data_ptr<float>(), c.data_ptr<float>() + n * out.cols, out.data.data());
+}
+
+}  // namespace
+
+torch::Tensor masked_resynthesis(const torch::Tensor& wave, const torch::Tensor& mask) {
+  const int64_t n_fft = 1024, hop = 256;
+  const auto window = torch::hann_window(n_fft, /*periodic=*/true, torch::kFloat).to(wave.device());
+  const auto spec = torch::stft(wave, n_fft, hop, n_fft, window, /*center=*/true, "reflect", false, true, true);
+  const auto m = mask.to(wave.device(), torch::kFloat).squeeze(1).transpose(1, 2);  // [B, bins, frames]
+  if (m.size(0) != spec.size(0) || m.size(1) > spec.size(1) || m.size(2) > spec.size(2))
+    throw_input("encode: VS mask [" + std::to_string(m.size(0)) + ", " + std::to_string(m.size(1)) + " bins, " +
+                std::to_string(m.size(2)) + " frames] does not fit the STFT [" + std::to_string(spec.size(0)) +
+                ", " + std::to_string(spec.size(1)) + ", " + std::to_string(spec.size(2)) + "]");
+  auto full = torch::zeros({spec.size(0), spec.size(1), spec.size(2)}, m.options());
+  const int64_t t0 = (spec.size(2) - m.size(2)) / 2;  // TrainedModel::prepare keeps the centre frames
+  full.narrow(1, 0, m.size(1)).narrow(2, t0, m.size(2)).copy_(m);
+  return torch::istft(spec * full, n_fft, hop, n_fft, window, true, false, true, wave.size(1), false)
+      .to(torch::kCPU, torch::kFloat)
+      .contiguous();
+}
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------- torchscript
+
+class TorchScriptEncoder final : public Encoder {
+ public:
+  TorchScriptEncoder(const std::string& file, const EncoderSettings& s)
+      : file_(file), device_(model::parse_device(s.device)), batch_(static_cast<std::size_t>(s.batch)),
+        threads_(s.threads) {
+    const std::string ctx = "config: encode.torchscript";
+    const io::Json cfg = s.config.is_object() && s.config.contains("torchscript") ? s.config.at("torchscript")
+                                                                                  : io::Json::object();
+    io::check_keys(cfg, {"input", "seconds", "scaler"}, ctx);
+    const std::string input = io::get_or<std::string>(cfg, "input", "spectrogram", ctx);
+    if (input != "spectrogram" && input != "audio")
+      throw_config("encode: unknown TorchScript input (" + ctx + ".input=" + input + "); valid: spectrogram, audio");
+    spectrogram_ = input == "spectrogram";
+    const double seconds = io::get_or<double>(cfg, "seconds", 2.0, ctx);
+    if (!(seconds > 0.0 && seconds <= 600.0))
+      throw_config("encode: window length out of range (" + ctx + ".seconds=" + std::to_string(seconds) +
+                   "); give seconds in (0, 600]");
+    const std::string scaler = io::get_or<std::string>(cfg, "scaler", "", ctx);
+    if (!scaler.empty()) {
+      if (!spectrogram_) throw_config("encode: a scaler applies to spectrogram input only (" + ctx + ".scaler)");
+      scaler_ = std::make_unique<features::Scaler>(features::load_scaler(scaler));
+    }
+    if (!fs::exists(file)) throw_io("encode: TorchScript file not found (file=" + file + ")");
+    if (threads_ > 0) at::set_num_threads(threads_);
+    try {
+      module_ = torch::jit::load(file, device_);
+    } catch (const c10::Error& e) {
+      throw_input("encode: not a loadable TorchScript module (file=" + file + "): " + first_line(e.what()) +
+                  "; save it in Python with torch.jit.script(model).save(path)");
+    }
+    module_.eval();
+    info_.name = fs::path(file).stem().string();
+    info_.window_samples = static_cast<std::size_t>(std::lround(seconds * audio::kSampleRate));
+    // One probe batch checks the contract now rather than after decoding the first clips.
+    const auto out = forward({std::vector<float>(info_.window_samples, 0.0f)});
+    info_.dim = static_cast<std::size_t>(out.size(1));
+    info_.describe = {{"kind", "torchscript"},
+                      {"file", fs::absolute(file).string()},
+                      {"input", input},
+                      {"seconds", seconds},
+                      {"scaler", scaler},
+                      {"input_shape", input_shape()}};
+  }
+
+ private:
+  std::vector<int64_t> input_shape() const {
+    if (!spectrogram_) return {static_cast<int64_t>(batch_), static_cast<int64_t>(info_.window_samples)};
+    return {static_cast<int64_t>(batch_), 1, frames_, bins_};
+  }
+
+  torch::Tensor make_input(const std::vector<std::vector<float>>& windows) {
+    const std::size_t len = info_.window_samples ? info_.window_samples : windows.front().size();
+    if (!spectrogram_) return audio_batch(windows, batch_, len);
+    std::vector<MatrixF> specs(windows.size());
+    parallel_for(0, windows.size(), threads_, [&](std::size_t i) {
+      specs[i] = features::network_input_db(windows[i]);
+      if (scaler_) scaler_->apply(specs[i]);
+    });
+    frames_ = static_cast<int64_t>(specs.front().rows);
+    bins_ = static_cast<int64_t>(specs.front().cols);
+    auto t = torch::zeros({static_cast<int64_t>(batch_), 1, frames_, bins_}, torch::kFloat);
+    float* p = t.data_ptr<float>();
+    for (std::size_t i = 0; i < specs.size(); ++i)
+      std::copy(specs[i].data.begin(), specs[i].data.end(), p + i * specs[i].data.size());
+    return t;
+  }
+
+  torch::Tensor forward(const std::vector<std::vector<float>>& windows) {
+    torch::Tensor x = make_input(windows).to(device_);
+    torch::NoGradGuard no_grad;
+    torch::jit::IValue out;
+    try {
+      out = module_.forward({x});
+    } catch (const std::exception& e) {
+      throw_input("encode: TorchScript forward failed on input " + shape_str(x.sizes().vec()) + " (file=" + file_ +
+                  "): " + first_line(e.what()) + "; see the contract in the nnr-encode docs");
+    }
+    if (!out.isTensor())
+      throw_input("encode: TorchScript module returned " + out.tagKind() + ", not one Tensor [B, D] (file=" + file_ + ")");
+    auto t = out.toTensor();
+    if (t.dim() != 2 || t.size(0) != static_cast<int64_t>(batch_) || t.size(1) < 1)
+      throw_input("encode: TorchScript module returned shape " + shape_str(t.sizes().vec()) + " for input " +
+                  shape_str(x.sizes().vec()) + "; expected [" + std::to_string(batch_) + ", D] (file=" + file_ + ")");
+    return t.to(torch::kCPU, torch::kFloat).contiguous();
+  }
+
+  static std::string shape_str(const std::vector<int64_t>& s) {
+    std::string r = "[";
+    for (std::size_t i = 0; i < s.size(); ++i) r += (i ? ", " : "") + std::to_string(s[i]);
+    return r + "]";
+  }
+
+  void do_encode(const std::vector<std::vector<float>>& windows, const std::vector<std::vector<float>>&,
+                 MatrixF& embeddings, MatrixF&) override {
+    const auto out = forward(windows);
+    if (static_cast<std::size_t>(out.size(1)) != info_.dim)
+      throw_input("encode: TorchScript output dimension changed between batches (file=" + file_ + ")");
+    copy_rows(out, windows.size(), embeddings);
+  }
+
+  std::string file_;
+  torch::Device device_;
+  std::size_t batch_;
+  int threads_;
+  bool spectrogram_ = true;
+  std::unique_ptr<features::Scaler> scaler_;
+  torch::jit::script::Module module_;
+  int64_t frames_ = 0, bins_ = 0;
+};
+
+// ------------------------------------------------------------------------------------------- task networks
+
+class TaskEncoder final : public Encoder {
+ public:
+  TaskEncoder(const std::string& task, const EncoderSettings& s)
+      : device_(model::parse_device(s.device)), batch_(static_cast<std::size_t>(s.batch)) {
+    const fs::path dir = s.models_dir / task;
+    if (!fs::exists(dir / "model.json"))
+      throw_io("encode: no trained " + task + " model (dir=" + dir.string() + "); train it with nnr-train --task " +
+               task + " or point --models at a directory holding " + task + "/model.json");
+    if (s.threads > 0) at::set_num_threads(s.threads);
+    model_ = model::TrainedModel::load(dir, device_);
+    if (model_->task() != task)
+      throw_input("encode: model in " + dir.string() + " is for task " + model_->task() + ", not " + task);
+    info_.name = task;
+    info_.task = task;
+    info_.window_samples = model::input_samples_for(model_->frames());  // 2 s (more if frames needs it)
+    if (task == "at" || task == "ir") info_.prediction_columns = model_->class_names();
+    else if (task == "ae") info_.prediction_columns = {"mse"};
+    else info_.prediction_columns = {"sdr_db"};
+    info_.needs_reference = task == "vs";
+    torch::NoGradGuard no_grad;
+    const auto x = model_->prepare({std::vector<float>(info_.window_samples, 0.0f)}).to(device_);
+    info_.dim = static_cast<std::size_t>(model_->embed(x).size(1));
+    info_.describe = {{"kind", "task"}, {"task", task}, {"model_dir", fs::absolute(dir).string()},
+                      {"frames", model_->frames()}, {"bins", model_->bins()}};
+  }
+
+ private:
+  void do_encode(const std::vector<std::vector<float>>& windows, const std::vector<std::vector<float>>& refs,
+                 MatrixF& embeddings, MatrixF& predictions) override {
+    std::vector<std::vector<float>> padded = windows;
+    padded.resize(batch_, std::vector<float>(info_.window_samples, 0.0f));
+    torch::NoGradGuard no_grad;
+    const auto x = model_->prepare(padded).to(device_);
+    copy_rows(model_->embed(x), windows.size(), embeddings);
+    const auto y = model_->predict(x);
+    const std::string& task = info_.task;
+    if (task == "at" || task == "ir") {
+      copy_rows(y, windows.size(), predictions);
+    } else if (task == "ae") {
+      // The paper's AE metric: MSE on the standardised dB input, per clip.
+      copy_rows((y - x).pow(2).flatten(1).mean(1, /*keepdim=*/true), windows.size(), predictions);
+    } else {
+      vocals_sdr(padded, refs, y, predictions);
+    }
+  }
+
+  /// VS: vocals resynthesised with the mixture phase, scored against the vocal stem's window with
+  /// BSSEval v4 SDR (1 s windows and hops, median over frames); NaN without a stem.
+  void vocals_sdr(const std::vector<std::vector<float>>& padded, const std::vector<std::vector<float>>& refs,
+                  const torch::Tensor& mask, MatrixF& predictions) {
+    const int64_t len = static_cast<int64_t>(info_.window_samples);
+    const auto est = masked_resynthesis(audio_batch(padded, batch_, info_.window_samples).to(device_), mask);
+    for (std::size_t i = 0; i < predictions.rows; ++i) {
+      if (refs.empty() || refs[i].empty()) {
+        predictions(i, 0) = kNaN;
+        continue;
+      }
+      const float* e = est.data_ptr<float>() + static_cast<int64_t>(i) * len;
+      const std::vector<float> estimate(e, e + len);
+      predictions(i, 0) = static_cast<float>(metrics::sdr_bsseval_v4(refs[i], estimate, audio::kSampleRate, 1.0, 1.0));
+    }
+  }
+
+  torch::Device device_;
+  std::size_t batch_;
+  std::unique_ptr<model::TrainedModel> model_;
+};
+
+}  // namespace
+
+std::unique_ptr<Encoder> make_torchscript_encoder(const std::string& file, const EncoderSettings& settings) {
+  return std::make_unique<TorchScriptEncoder>(file, settings);
+}
+
+std::unique_ptr<Encoder> make_task_encoder(const std::string& task, const EncoderSettings& settings) {
+  return std::make_unique<TaskEncoder>(task, settings);
+}
+
+}  // namespace nnr::encode::detail

@@ -1,0 +1,72 @@
+#include "nnr/features/fft.hpp"
+
+#include <cmath>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "nnr/core/error.hpp"
+
+namespace nnr::features {
+
+RealFft::RealFft(std::size_t n) : n_(n), h_(n / 2) {
+  if (n < 4 || (n & (n - 1)) != 0)
+    throw_config("features: FFT size must be a power of two >= 4 (n_fft=" + std::to_string(n) + ")");
+  const double pi = 3.14159265358979323846;
+  tw_.resize(h_ / 2);
+  for (std::size_t m = 0; m < tw_.size(); ++m)
+    tw_[m] = std::polar(1.0, -2.0 * pi * static_cast<double>(m) / static_cast<double>(h_));
+  split_.resize(h_ / 2 + 1);
+  for (std::size_t k = 0; k < split_.size(); ++k)
+    split_[k] = std::polar(1.0, -2.0 * pi * static_cast<double>(k) / static_cast<double>(n_));
+  bitrev_.resize(h_);
+  std::size_t bits = 0;
+  while ((std::size_t{1} << bits) < h_) ++bits;
+  for (std::size_t i = 0; i < h_; ++i) {
+    std::size_t r = 0;
+    for (std::size_t b = 0; b < bits; ++b)
+      if (i & (std::size_t{1} << b)) r |= std::size_t{1} << (bits - 1 - b);
+    bitrev_[i] = r;
+  }
+}
+
+void RealFft::forward(const double* in, std::complex<double>* out) const {
+  using C = std::complex<double>;
+  // Pack even/odd samples into h complex values, bit-reversed.
+  for (std::size_t k = 0; k < h_; ++k) out[bitrev_[k]] = C(in[2 * k], in[2 * k + 1]);
+  // Iterative radix-2 complex FFT of size h.
+  for (std::size_t len = 2; len <= h_; len <<= 1) {
+    const std::size_t half = len / 2, step = h_ / len;
+    for (std::size_t s = 0; s < h_; s += len) {
+      for (std::size_t m = 0; m < half; ++m) {
+        const C t = tw_[m * step] * out[s + m + half];
+        const C u = out[s + m];
+        out[s + m] = u + t;
+        out[s + m + half] = u - t;
+      }
+    }
+  }
+  // Split: X[k] = E[k] + W^k O[k], X[h-k] = conj(E[k] - W^k O[k]).
+  const C z0 = out[0];
+  out[0] = C(z0.real() + z0.imag(), 0.0);
+  out[h_] = C(z0.real() - z0.imag(), 0.0);
+  for (std::size_t k = 1; k <= h_ / 2; ++k) {
+    const C a = out[k], b = std::conj(out[h_ - k]);
+    const C e = 0.5 * (a + b);
+    const C o = C(0.0, -0.5) * (a - b);
+    const C wo = split_[k] * o;
+    out[k] = e + wo;
+    out[h_ - k] = std::conj(e - wo);
+  }
+}
+
+const RealFft& fft_of_size(std::size_t n) {
+  static std::mutex mutex;
+  static std::map<std::size_t, std::unique_ptr<RealFft>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto& slot = cache[n];
+  if (!slot) slot = std::make_unique<RealFft>(n);
+  return *slot;
+}
+
+}  // namespace nnr::features

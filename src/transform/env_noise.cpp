@@ -1,0 +1,63 @@
+// EN: a recorded noise (the original used a pub ambience) mixed at a target SNR. The recording is
+// decoded once; each clip takes a window starting at a seeded random offset, looping when the
+// recording is shorter than the clip.
+#include <memory>
+
+#include "nnr/audio/audio_file.hpp"
+#include "nnr/core/random.hpp"
+#include "nnr/transform/measure.hpp"
+#include "nnr/transform/transform.hpp"
+#include "params.hpp"
+
+namespace nnr::transform {
+
+namespace {
+
+struct EnvNoiseParams {
+  std::string noise_file;  ///< any format FFmpeg reads; required
+  static EnvNoiseParams from_json(const nlohmann::json& j) {
+    const std::string ctx = "transform.env_noise";
+    io::check_keys(j, {"noise_file"}, ctx);
+    EnvNoiseParams p;
+    p.noise_file = io::get_or<std::string>(j, "noise_file", "", ctx);
+    if (p.noise_file.empty())
+      throw_config("transform: environmental noise (EN) needs a noise recording (transform.noise_file); "
+                   "pass --noise FILE or remove EN from the grid");
+    return p;
+  }
+  nlohmann::json to_json() const { return {{"noise_file", noise_file}}; }
+};
+
+class EnvNoise final : public Transform {
+ public:
+  explicit EnvNoise(const TransformOptions& o) : p_(EnvNoiseParams::from_json(o.params)) {
+    noise_ = audio::decode_audio(p_.noise_file, o.sample_rate);
+    if (rms(noise_) == 0.0)
+      throw_config("transform: the noise recording is silent (noise_file=" + p_.noise_file + "); use another file");
+  }
+  nlohmann::json params() const override { return p_.to_json(); }
+  std::string code() const override { return "EN"; }
+  void check_magnitude(double snr) const override { detail::check_range("EN SNR", snr, -60.0, 120.0, "dB"); }
+  std::vector<float> apply_to_stem(const std::vector<float>& stem, double, std::uint64_t) const override {
+    return stem;
+  }
+
+ private:
+  TransformResult do_apply(const std::vector<float>& x, double snr, std::uint64_t seed) const override {
+    Rng rng(seed);
+    // A window inside the recording when it is long enough (no loop seam), else loop from any offset.
+    const std::size_t offset = noise_.size() >= x.size() ? uniform_index(rng, noise_.size() - x.size() + 1)
+                                                         : uniform_index(rng, noise_.size());
+    std::vector<float> n(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) n[i] = noise_[(offset + i) % noise_.size()];
+    return mix_at_snr(x, n, snr);
+  }
+  EnvNoiseParams p_;
+  std::vector<float> noise_;
+};
+
+}  // namespace
+
+std::unique_ptr<Transform> make_env_noise(const TransformOptions& o) { return std::make_unique<EnvNoise>(o); }
+
+}  // namespace nnr::transform

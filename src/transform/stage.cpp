@@ -1,0 +1,480 @@
+// nnr-transform's stage: inputs -> cropped originals -> every grid setting, loudness-matched, on disk.
+#include "nnr/transform/stage.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "nnr/audio/audio_file.hpp"
+#include "nnr/audio/loudness.hpp"
+#include "nnr/core/error.hpp"
+#include "nnr/core/parallel.hpp"
+#include "nnr/core/progress.hpp"
+#include "nnr/core/random.hpp"
+#include "nnr/core/shard.hpp"
+#include "nnr/core/version.hpp"
+#include "nnr/io/atomic_file.hpp"
+#include "nnr/io/csv.hpp"
+#include "nnr/io/json.hpp"
+#include "nnr/io/manifest.hpp"
+#include "nnr/transform/grid.hpp"
+#include "nnr/transform/measure.hpp"
+#include "nnr/transform/transform.hpp"
+
+namespace nnr::transform {
+
+namespace fs = std::filesystem;
+using io::Json;
+
+namespace {
+
+constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+constexpr int kSr = audio::kSampleRate;
+
+struct Clip {
+  std::string id;
+  fs::path path;        ///< file to decode
+  std::string source;   ///< as given (manifest column)
+  fs::path vocals;      ///< stem file or empty
+};
+
+bool is_audio_ext(std::string ext) {
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  static const std::set<std::string> kExt = {".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".aac",
+                                             ".aif", ".aiff", ".au", ".wma", ".mp4", ".webm", ".caf", ".w64"};
+  return kExt.count(ext) > 0;
+}
+
+std::string sanitize_id(std::string s) {
+  for (auto& c : s)
+    if (c == '/' || c == '\\' || c == '\n' || c == '\r' || c == ',' || c == '"') c = '_';
+  return s.empty() ? "clip" : s;
+}
+
+/// vocals/<stem>.<any audio ext> beside the inputs, if present (first in sorted order).
+fs::path find_vocals(const fs::path& vocals_dir, const std::string& stem) {
+  std::error_code ec;
+  if (!fs::is_directory(vocals_dir, ec)) return {};
+  std::vector<fs::path> hits;
+  for (const auto& e : fs::directory_iterator(vocals_dir, ec))
+    if (e.is_regular_file() && e.path().stem().string() == stem && is_audio_ext(e.path().extension().string()))
+      hits.push_back(e.path());
+  std::sort(hits.begin(), hits.end());
+  return hits.empty() ? fs::path{} : hits.front();
+}
+
+std::vector<Clip> list_clips(const fs::path& input) {
+  std::error_code ec;
+  std::vector<Clip> clips;
+  fs::path base;
+  if (fs::is_directory(input, ec)) {
+    base = input;
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(input, ec))
+      if (e.is_regular_file() && is_audio_ext(e.path().extension().string())) files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) clips.push_back({sanitize_id(f.stem().string()), f, f.string(), {}});
+  } else if (fs::is_regular_file(input, ec)) {
+    base = input.parent_path();
+    const auto t = io::read_csv(input);
+    if (!t.has_column("path"))
+      throw_input("nnr-transform: the input CSV has no 'path' column (" + input.string() +
+                  "); give one path per row, optional clip_id");
+    const std::size_t pc = t.column("path");
+    const bool has_id = t.has_column("clip_id");
+    std::set<std::string> given;
+    for (const auto& row : t.rows) {
+      fs::path p = row[pc];
+      const fs::path resolved = p.is_absolute() ? p : base / p;
+      std::string id = has_id && !row[t.column("clip_id")].empty() ? row[t.column("clip_id")] : p.stem().string();
+      if (has_id && !row[t.column("clip_id")].empty() && !given.insert(id).second)
+        throw_input("nnr-transform: duplicate clip_id '" + id + "' (" + input.string() + ")");
+      clips.push_back({sanitize_id(id), resolved, row[pc], {}});
+    }
+  } else {
+    throw_io("nnr-transform: input not found (" + input.string() + "); give a directory of audio files or a CSV");
+  }
+  // Unique ids: later duplicates (in listing order) get _2, _3, ...
+  std::set<std::string> taken;
+  for (const auto& c : clips) taken.insert(c.id);
+  std::set<std::string> used;
+  for (auto& c : clips) {
+    if (used.insert(c.id).second) continue;
+    for (int k = 2;; ++k) {
+      const std::string cand = c.id + "_" + std::to_string(k);
+      if (!taken.count(cand) && used.insert(cand).second) {
+        c.id = cand;
+        break;
+      }
+    }
+  }
+  for (auto& c : clips) c.vocals = find_vocals(base / "vocals", c.path.stem().string());
+  std::sort(clips.begin(), clips.end(), [](const Clip& a, const Clip& b) { return a.id < b.id; });
+  return clips;
+}
+
+struct Item {
+  std::size_t clip = 0;
+  int setting = -1;  ///< -1 = OG
+};
+
+std::string rel_dir(const Setting* s) {
+  return s ? s->transform + "/" + s->magnitude_str : std::string("original");
+}
+
+fs::path sidecar_path(const fs::path& out, const Setting* s, const std::string& clip_id) {
+  return out / "items" / rel_dir(s) / (clip_id + ".csv");
+}
+
+std::string item_label(const Setting* s) { return s ? s->id : std::string("OG"); }
+
+io::ManifestRow base_row(const Clip& c, const Setting* s, std::uint64_t run_seed) {
+  io::ManifestRow r;
+  r.clip_id = c.id;
+  r.transform = s ? s->transform : "OG";
+  r.magnitude = s ? s->magnitude : 0.0;
+  r.setting = item_label(s);
+  r.source = c.source;
+  r.seed = s ? derive_seed(run_seed, c.id, s->transform, s->magnitude_str) : derive_seed(run_seed, c.id, "OG", "0");
+  r.status = "failed";
+  r.n_samples = 0;
+  r.lufs_in = r.lufs_out = r.true_peak_dbtp = r.gain_db = r.snr_db = r.duration_ratio = r.pitch_cents =
+      r.mp3_lag = kNan;
+  return r;
+}
+
+/// The original excerpt of a clip, and its stem with the same crop.
+struct Original {
+  std::vector<float> audio, vocals;
+  audio::Loudness loudness;
+};
+
+std::vector<float> crop(const std::vector<float>& x, std::size_t offset, std::size_t len) {
+  std::vector<float> y(len, 0.0f);
+  for (std::size_t i = 0; i < len && offset + i < x.size(); ++i) y[i] = x[offset + i];
+  return y;
+}
+
+Original load_original(const Clip& c, const StageOptions& o) {
+  Original org;
+  std::vector<float> x = audio::decode_audio(c.path, kSr);
+  const double secs = static_cast<double>(x.size()) / kSr;
+  if (secs < o.min_seconds) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "too short (%.3f s < %.3f s minimum)", secs, o.min_seconds);
+    throw_input(std::string("nnr-transform: ") + buf + " (" + c.source + ")");
+  }
+  std::size_t offset = 0, len = x.size();
+  const auto want = static_cast<std::size_t>(std::llround(o.clip_seconds * kSr));
+  if (o.clip_seconds > 0 && x.size() > want) {
+    Rng rng(derive_seed(o.seed, c.id, "crop"));
+    offset = uniform_index(rng, x.size() - want + 1);
+    len = want;
+  }
+  org.audio = crop(x, offset, len);
+  for (float v : org.audio)
+    if (!std::isfinite(v)) throw_input("nnr-transform: audio holds NaN/inf samples (" + c.source + ")");
+  org.loudness = audio::measure_loudness(org.audio, kSr);
+  if (org.loudness.silent)
+    throw_input("nnr-transform: silent input, loudness below -70 LUFS (" + c.source +
+                "); nothing to loudness-match");
+  if (!c.vocals.empty()) org.vocals = crop(audio::decode_audio(c.vocals, kSr), offset, len);
+  return org;
+}
+
+/// Writes audio in the chosen format; returns the extension used. FLAC pcm24 cannot hold |x| >= 1, so such
+/// clips are stored as float WAV instead of being clipped.
+std::string write_clip(const fs::path& stem_path, const std::vector<float>& x, const std::string& format) {
+  if (format == "flac") {
+    float peak = 0;
+    for (float v : x) peak = std::max(peak, std::fabs(v));
+    if (peak < 1.0f - 1.0f / 8388608.0f) {
+      audio::write_audio(fs::path(stem_path.string() + ".flac"), x, kSr, audio::SampleFormat::pcm24);
+      return ".flac";
+    }
+  }
+  audio::write_audio(fs::path(stem_path.string() + ".wav"), x, kSr, audio::SampleFormat::float32);
+  return ".wav";
+}
+
+struct Context {
+  const StageOptions* o = nullptr;
+  std::vector<Clip> clips;
+  Grid grid;
+  std::map<std::string, std::unique_ptr<Transform>> transforms;
+};
+
+io::ManifestRow process_item(const Context& ctx, const Clip& c, const Setting* s, const Original& org) {
+  const StageOptions& o = *ctx.o;
+  io::ManifestRow r = base_row(c, s, o.seed);
+  r.lufs_in = org.loudness.lufs;
+  std::vector<float> y, vocals;
+  double gain_db = 0.0;
+  audio::Loudness out = org.loudness;
+  if (!s) {
+    y = org.audio;
+    vocals = org.vocals;
+    r.duration_ratio = 1.0;
+  } else {
+    const Transform& t = *ctx.transforms.at(s->transform);
+    TransformResult res = t.apply(org.audio, s->magnitude, r.seed);
+    y = std::move(res.audio);
+    if (o.loudness_match) {
+      const auto m = audio::match_loudness(y, org.loudness.lufs, false, kSr);
+      if (!m.matched)
+        throw_input("loudness match failed: the transformed clip is silent or did not converge (" +
+                    std::to_string(m.out.lufs) + " LUFS)");
+      gain_db = m.gain_db;
+      out = m.out;
+    } else {
+      out = audio::measure_loudness(y, kSr);
+    }
+    r.snr_db = res.snr_db;  // the gain scales music and noise alike: the SNR is unchanged
+    r.mp3_lag = res.mp3_lag;
+    r.duration_ratio = static_cast<double>(y.size()) / static_cast<double>(org.audio.size());
+    if (s->transform == "PS" || s->transform == "TS")
+      r.pitch_cents = estimate_pitch_shift_cents(org.audio, y, kSr);
+    if (!org.vocals.empty()) {
+      vocals = t.apply_to_stem(org.vocals, s->magnitude, r.seed);
+      audio::apply_gain_db(vocals, gain_db);
+    }
+  }
+  for (float v : y)
+    if (!std::isfinite(v)) throw_internal("transform " + r.setting + " produced NaN/inf samples");
+  const std::string rel = rel_dir(s) + "/" + c.id;
+  const std::string ext = write_clip(o.out / "audio" / rel, y, o.format);
+  r.path = "audio/" + rel + ext;
+  if (!vocals.empty()) {
+    const std::string vext = write_clip(o.out / "stems" / "vocals" / rel, vocals, o.format);
+    r.vocals_path = "stems/vocals/" + rel + vext;
+  }
+  r.status = "ok";
+  r.n_samples = static_cast<std::int64_t>(y.size());
+  r.lufs_out = out.lufs;
+  r.true_peak_dbtp = out.true_peak_dbtp;
+  r.gain_db = gain_db;
+  return r;
+}
+
+/// A finished item: sidecar present, status ok, and its files on disk.
+bool load_done(const fs::path& out, const fs::path& sidecar, io::ManifestRow& row) {
+  std::error_code ec;
+  if (!fs::is_regular_file(sidecar, ec)) return false;
+  try {
+    auto rows = io::read_manifest(sidecar);
+    if (rows.size() != 1 || rows[0].status != "ok") return false;
+    if (!fs::is_regular_file(out / rows[0].path, ec)) return false;
+    if (!rows[0].vocals_path.empty() && !fs::is_regular_file(out / rows[0].vocals_path, ec)) return false;
+    row = rows[0];
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+Json resolved_json(const StageOptions& o, const Grid& g) {
+  Json t;
+  t["input"] = o.input.string();
+  t["grid"] = o.grid;
+  t["noise_file"] = o.noise_file;
+  t["engine"] = o.engine;
+  t["clip_seconds"] = o.clip_seconds;
+  t["min_seconds"] = o.min_seconds;
+  t["format"] = o.format;
+  t["loudness_match"] = o.loudness_match;
+  t["params"] = o.params;
+  t["seed"] = o.seed;
+  Json j;
+  j["transform"] = t;
+  j["grid"] = grid_to_json(g);
+  j["sample_rate"] = kSr;
+  return j;
+}
+
+std::string shard_manifest_name(const Shard& s) {
+  return "manifest.shard-" + std::to_string(s.index) + "-of-" + std::to_string(s.count) + ".csv";
+}
+
+}  // namespace
+
+const std::vector<std::string>& stage_config_keys() {
+  static const std::vector<std::string> keys = {"grid",   "noise_file",     "engine",      "clip_seconds",
+                                                "min_seconds", "format",    "loudness_match", "pitch_shift",
+                                                "tempo_shift", "pink_noise", "env_noise",   "mp3"};
+  return keys;
+}
+
+void apply_stage_config(const Json& sec, StageOptions& o) {
+  if (sec.is_null()) return;
+  const std::string ctx = "config: transform";
+  io::check_keys(sec, stage_config_keys(), ctx);
+  o.grid = io::get_or<std::string>(sec, "grid", o.grid, ctx);
+  o.noise_file = io::get_or<std::string>(sec, "noise_file", o.noise_file, ctx);
+  o.engine = io::get_or<std::string>(sec, "engine", o.engine, ctx);
+  o.clip_seconds = io::get_or<double>(sec, "clip_seconds", o.clip_seconds, ctx);
+  o.min_seconds = io::get_or<double>(sec, "min_seconds", o.min_seconds, ctx);
+  o.format = io::get_or<std::string>(sec, "format", o.format, ctx);
+  o.loudness_match = io::get_or<bool>(sec, "loudness_match", o.loudness_match, ctx);
+  for (const char* k : {"pitch_shift", "tempo_shift", "pink_noise", "env_noise", "mp3"})
+    if (sec.contains(k)) o.params[k] = sec.at(k);
+}
+
+fs::path merge_shard_manifests(const fs::path& run_dir, int count) {
+  // Without a count, take it from the shard files present, then require all of them.
+  std::error_code ec;
+  if (count <= 0) for (const auto& e : fs::directory_iterator(run_dir, ec)) {
+    const std::string n = e.path().filename().string();
+    int i = 0, k = 0;
+    if (std::sscanf(n.c_str(), "manifest.shard-%d-of-%d.csv", &i, &k) == 2) count = std::max(count, k);
+  }
+  if (count == 0) throw_io("nnr-transform: no shard manifests to merge in " + run_dir.string());
+  std::string text;
+  for (int i = 0; i < count; ++i) {
+    const fs::path p = run_dir / shard_manifest_name(Shard{i, count});
+    if (!fs::is_regular_file(p, ec))
+      throw_io("nnr-transform: shard manifest missing (" + p.string() + "); run --shard " + std::to_string(i) + "/" +
+               std::to_string(count) + " first");
+    std::string part = io::read_file(p);
+    if (i > 0) part = part.substr(std::min(part.size(), part.find('\n') + 1));  // drop the repeated header
+    text += part;
+  }
+  const fs::path m = run_dir / "manifest.csv";
+  io::write_file_atomic(m, text);
+  return m;
+}
+
+StageSummary run_transform_stage(const StageOptions& o) {
+  if (o.format != "wav" && o.format != "flac")
+    throw_config("config: transform.format must be \"wav\" (float32) or \"flac\" (pcm24) (format=" + o.format + ")");
+  if (o.clip_seconds < 0) throw_config("config: transform.clip_seconds must be >= 0 (0 = whole file)");
+  if (o.min_seconds < 0.4) throw_config("config: transform.min_seconds must be >= 0.4 (one loudness block)");
+  Context ctx;
+  ctx.o = &o;
+  ctx.grid = load_grid(o.grid);
+  // One instance per transform in the grid; parameters validated here, magnitudes too.
+  for (const auto& s : ctx.grid.settings) {
+    if (ctx.transforms.count(s.transform)) continue;
+    const TransformInfo& info = find_transform(s.transform);
+    TransformOptions topt;
+    topt.params = o.params.contains(info.name) ? o.params.at(info.name) : Json::object();
+    if ((s.transform == "PS" || s.transform == "TS") && !topt.params.contains("engine")) topt.params["engine"] = o.engine;
+    if (s.transform == "EN" && !topt.params.contains("noise_file")) topt.params["noise_file"] = o.noise_file;
+    ctx.transforms[s.transform] = info.make(topt);
+  }
+  for (const auto& s : ctx.grid.settings) ctx.transforms.at(s.transform)->check_magnitude(s.magnitude);
+  ctx.clips = list_clips(o.input);
+  if (ctx.clips.empty())
+    throw_input("nnr-transform: no audio files in the input (" + o.input.string() + ")");
+
+  // Canonical item order: OG for every clip, then each setting for every clip.
+  std::vector<Item> items;
+  for (std::size_t c = 0; c < ctx.clips.size(); ++c) items.push_back({c, -1});
+  for (std::size_t s = 0; s < ctx.grid.settings.size(); ++s)
+    for (std::size_t c = 0; c < ctx.clips.size(); ++c) items.push_back({c, static_cast<int>(s)});
+  const Shard shard = parse_shard(o.shard);
+  const Range range = shard_range(items.size(), shard);
+
+  StageSummary sum;
+  sum.clips = ctx.clips.size();
+  sum.settings = ctx.grid.settings.size() + 1;
+  sum.items = range.size();
+  if (o.dry_run) return sum;
+
+  // config.json: a run directory holds one configuration; resuming with another is an error.
+  const Json resolved = resolved_json(o, ctx.grid);
+  const fs::path cfg_path = o.out / "config.json";
+  std::error_code ec;
+  fs::create_directories(o.out, ec);
+  if (fs::is_regular_file(cfg_path, ec)) {
+    const Json old = io::load_json(cfg_path);
+    if (old.value("transform", Json()) != resolved["transform"] || old.value("grid", Json()) != resolved["grid"])
+      throw_config("nnr-transform: " + cfg_path.string() +
+                   " was written with other transform settings; use a new --out or the same config");
+  }
+  Json cfg = resolved;
+  for (const auto& [code, t] : ctx.transforms) cfg["resolved_params"][find_transform(code).name] = t->params();
+  cfg["versions"] = library_versions();
+  io::write_json(cfg_path, cfg);
+  if (fs::is_directory(o.input, ec) && fs::is_regular_file(o.input / "labels.csv", ec))
+    io::write_file_atomic(o.out / "labels.csv", io::read_file(o.input / "labels.csv"));
+
+  // Work is grouped by clip (one decode per clip), results land in canonical slots.
+  std::vector<io::ManifestRow> rows(range.size());
+  std::vector<std::vector<std::size_t>> by_clip(ctx.clips.size());
+  for (std::size_t k = range.begin; k < range.end; ++k) by_clip[items[k].clip].push_back(k);
+  std::vector<std::size_t> clip_order;
+  for (std::size_t c = 0; c < by_clip.size(); ++c)
+    if (!by_clip[c].empty()) clip_order.push_back(c);
+
+  Progress progress("nnr-transform", range.size(), "items");
+  std::mutex sum_mutex;
+  const int threads = resolve_threads(o.threads);
+  parallel_for(0, clip_order.size(), threads, [&](std::size_t ci) {
+    const std::size_t c = clip_order[ci];
+    const Clip& clip = ctx.clips[c];
+    std::vector<std::size_t> todo;
+    for (std::size_t k : by_clip[c]) {
+      const Setting* s = items[k].setting < 0 ? nullptr : &ctx.grid.settings[static_cast<std::size_t>(items[k].setting)];
+      if (load_done(o.out, sidecar_path(o.out, s, clip.id), rows[k - range.begin])) {
+        std::lock_guard<std::mutex> lock(sum_mutex);
+        ++sum.skipped;
+        progress.tick();
+      } else {
+        todo.push_back(k);
+      }
+    }
+    if (todo.empty()) return;
+    Original org;
+    std::string clip_error;
+    try {
+      org = load_original(clip, o);
+    } catch (const Error& e) {
+      clip_error = e.what();
+      if (o.warn) o.warn(clip.id + ": " + clip_error + " (" + std::to_string(todo.size()) + " items failed)");
+    }
+    for (std::size_t k : todo) {
+      const Setting* s = items[k].setting < 0 ? nullptr : &ctx.grid.settings[static_cast<std::size_t>(items[k].setting)];
+      io::ManifestRow row;
+      if (!clip_error.empty()) {
+        row = base_row(clip, s, o.seed);
+        row.error = clip_error;
+      } else {
+        try {
+          row = process_item(ctx, clip, s, org);
+        } catch (const Error& e) {
+          row = base_row(clip, s, o.seed);
+          row.lufs_in = org.loudness.lufs;
+          row.error = e.what();
+        }
+      }
+      if (row.status != "ok" && o.warn && clip_error.empty()) o.warn(clip.id + " " + row.setting + ": " + row.error);
+      io::write_manifest(sidecar_path(o.out, s, clip.id), {row});
+      rows[k - range.begin] = std::move(row);
+      progress.tick();
+    }
+  });
+  progress.finish();
+  for (const auto& r : rows) (r.status == "ok" ? sum.ok : sum.failed)++;
+
+  if (shard.whole()) {
+    sum.manifest = o.out / "manifest.csv";
+    io::write_manifest(sum.manifest, rows);
+    sum.manifest_written = true;
+  } else {
+    sum.manifest = o.out / shard_manifest_name(shard);
+    io::write_manifest(sum.manifest, rows);
+    bool all = true;
+    for (int i = 0; i < shard.count; ++i) all = all && fs::is_regular_file(o.out / shard_manifest_name(Shard{i, shard.count}), ec);
+    if (all) {
+      sum.manifest = merge_shard_manifests(o.out, shard.count);
+      sum.manifest_written = true;
+    }
+  }
+  return sum;
+}
+
+}  // namespace nnr::transform

@@ -1,0 +1,125 @@
+// End to end: write a small run directory (sine/noise clips as FLAC, manifest with OG + PN_[10], a random
+// embedding and an "identity" embedding = MFCC means), run the real nnr-evaluate, check the CSVs.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "nnr/audio/audio_file.hpp"
+#include "nnr/features/features.hpp"
+#include "nnr/io/atomic_file.hpp"
+#include "nnr/io/csv.hpp"
+#include "nnr/io/manifest.hpp"
+#include "nnr/io/npy.hpp"
+#include "support/signals.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kWork = fs::path(NNR_BINARY_DIR) / "test_cli_nnr_evaluate";
+
+int run_app(const std::string& args, const std::string& log) {
+  const std::string cmd = std::string(NNR_EVALUATE_APP) + " " + args + " > " + (kWork / (log + ".out")).string() +
+                          " 2> " + (kWork / (log + ".err")).string();
+  const int rc = std::system(cmd.c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+fs::path make_run(const std::string& name) {
+  const fs::path run = kWork / name;
+  fs::remove_all(run);
+  fs::create_directories(run);
+  const int n_clips = 6;
+  std::vector<nnr::io::ManifestRow> rows;
+  std::vector<std::vector<float>> og;
+  for (int c = 0; c < n_clips; ++c) {
+    auto x = c % 2 ? nnr::test::harmonic_notes(2.0, 10 + static_cast<std::uint64_t>(c))
+                   : nnr::test::sine(220.0 * (c + 1), 2.0, 0.3);
+    const auto n = nnr::test::white_noise(2.0, 0.01 * (c + 1), 50 + static_cast<std::uint64_t>(c));
+    for (std::size_t k = 0; k < x.size(); ++k) x[k] += n[k];
+    og.push_back(x);
+  }
+  nnr::MatrixF identity(2 * n_clips, 24), random(2 * n_clips, 16);
+  nnr::Rng rng(3);
+  for (auto& v : random.data) v = static_cast<float>(nnr::standard_normal(rng));
+  std::size_t i = 0;
+  for (const std::string setting : {"OG", "PN_[10]"})
+    for (int c = 0; c < n_clips; ++c, ++i) {
+      nnr::io::ManifestRow r;
+      r.clip_id = "clip" + std::to_string(c);
+      r.transform = setting == "OG" ? "OG" : "PN";
+      r.magnitude = setting == "OG" ? 0 : 10;
+      r.setting = setting;
+      r.path = "audio/" + (setting == "OG" ? std::string("original") : "PN/10") + "/" + r.clip_id + ".flac";
+      r.status = "ok";
+      auto x = og[static_cast<std::size_t>(c)];
+      if (setting != "OG") {  // white noise 10 dB below the clip's RMS
+        double e = 0;
+        for (float v : x) e += v * v;
+        const auto n = nnr::test::white_noise(2.0, std::sqrt(e / x.size()) * std::pow(10.0, -0.5), 900 + c);
+        for (std::size_t k = 0; k < x.size(); ++k) x[k] += n[k];
+      }
+      nnr::audio::write_audio(run / r.path, x);
+      const auto m = nnr::features::mfcc_sequence(nnr::audio::decode_audio(run / r.path));
+      for (std::size_t t = 0; t < m.rows; ++t)
+        for (std::size_t j = 0; j < 24; ++j) identity(i, j) += m(t, j) / static_cast<float>(m.rows);
+      rows.push_back(r);
+    }
+  nnr::io::write_manifest(run / "manifest.csv", rows);
+  nnr::io::write_npy(run / "embeddings" / "identity.npy", identity.data, {identity.rows, identity.cols});
+  nnr::io::write_npy(run / "embeddings" / "random.npy", random.data, {random.rows, random.cols});
+  nnr::io::write_file_atomic(run / "config.json",
+                             R"({"evaluate": {"audio_distances": ["dtw", {"name": "fastdtw", "radius": 1}],
+                                 "latent_distances": ["euclidean", "cosine"], "bootstrap": 50}})");
+  return run;
+}
+
+std::map<std::string, std::string> values(const fs::path& csv) {
+  const auto t = nnr::io::read_csv(csv);
+  std::map<std::string, std::string> out;
+  for (const auto& r : t.rows)
+    out[r[t.column("encoder")] + "|" + r[t.column("metric")] + "|" + r[t.column("distance_audio")] + "|" +
+        r[t.column("distance_latent")] + "|" + r[t.column("aggregation")] + "|" + r[t.column("setting")]] =
+        r[t.column("value")];
+  return out;
+}
+
+}  // namespace
+
+TEST(CliNnrEvaluate, EndToEnd) {
+  const auto run = make_run("run");
+  ASSERT_EQ(run_app("--run " + run.string() + " --config " + (run / "config.json").string() + " --threads 2", "full"), 0)
+      << nnr::io::read_file(kWork / "full.err");
+  const auto v = values(run / "results" / "consistency.csv");
+  EXPECT_EQ(v.at("audio|C_W|fastdtw||mean|OG"), "1");
+  EXPECT_EQ(v.at("identity|C_W||euclidean|mean|OG"), "1");
+  EXPECT_EQ(v.at("random|C_W||cosine|mean|OG"), "1");
+  EXPECT_EQ(v.at("audio|C_W|dtw||mean|OG"), "1");
+  // 10 dB white noise keeps these distinct clips recognisable in the audio space.
+  EXPECT_GE(std::stod(v.at("audio|C_W|dtw||mean|PN_[10]")), 0.8);
+  EXPECT_TRUE(fs::exists(run / "distances" / "audio" / "dtw" / "PN" / "10.npy"));
+  EXPECT_TRUE(fs::exists(run / "distances" / "identity" / "cosine" / "OG" / "0.npy"));
+  EXPECT_TRUE(fs::exists(run / "features" / "mfcc" / "PN" / "10.npy"));
+  EXPECT_NE(nnr::io::read_file(kWork / "full.out").find("| identity |"), std::string::npos);
+  EXPECT_EQ(nnr::io::read_file(run / "results" / "summary.md"), nnr::io::read_file(kWork / "full.out"));
+
+  // Sharded (with cached distances removed) gives byte-identical CSVs.
+  const auto whole = nnr::io::read_file(run / "results" / "consistency.csv");
+  fs::remove_all(run / "results");
+  fs::remove_all(run / "distances");
+  for (const char* s : {"1/2", "0/2"})
+    ASSERT_EQ(run_app("--run " + run.string() + " --config " + (run / "config.json").string() + " --threads 1 --shard " + s,
+                      "shard"),
+              0)
+        << nnr::io::read_file(kWork / "shard.err");
+  EXPECT_EQ(nnr::io::read_file(run / "results" / "consistency.csv"), whole);
+}
+
+TEST(CliNnrEvaluate, ClearErrors) {
+  fs::create_directories(kWork / "empty");
+  EXPECT_EQ(run_app("--run " + (kWork / "empty").string(), "nomanifest"), 3);
+  EXPECT_NE(nnr::io::read_file(kWork / "nomanifest.err").find("manifest.csv"), std::string::npos);
+}

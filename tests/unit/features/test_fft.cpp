@@ -1,0 +1,47 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <complex>
+#include <vector>
+
+#include "nnr/core/error.hpp"
+#include "nnr/features/fft.hpp"
+#include "support/signals.hpp"
+
+using nnr::features::RealFft;
+
+TEST(Fft, MatchesNaiveDft) {
+  for (std::size_t n : {4u, 8u, 64u, 1024u}) {
+    RealFft fft(n);
+    auto x = nnr::test::white_noise(1.0, 1.0, 7);
+    x.resize(n);
+    std::vector<double> in(x.begin(), x.end());
+    std::vector<std::complex<double>> out(n / 2 + 1);
+    fft.forward(in.data(), out.data());
+    for (std::size_t k = 0; k <= n / 2; ++k) {
+      std::complex<double> ref = 0;
+      for (std::size_t t = 0; t < n; ++t)
+        ref += in[t] * std::polar(1.0, -2 * nnr::test::kPi * double(k * t % n) / double(n));
+      EXPECT_NEAR(out[k].real(), ref.real(), 1e-9 * n) << n << " " << k;
+      EXPECT_NEAR(out[k].imag(), ref.imag(), 1e-9 * n) << n << " " << k;
+    }
+  }
+}
+
+TEST(Fft, Parseval) {
+  const std::size_t n = 2048;
+  RealFft fft(n);
+  auto x = nnr::test::white_noise(1.0, 0.3, 11);
+  std::vector<double> in(x.begin(), x.begin() + n);
+  std::vector<std::complex<double>> out(n / 2 + 1);
+  fft.forward(in.data(), out.data());
+  double e_t = 0, e_f = 0;
+  for (double v : in) e_t += v * v;
+  for (std::size_t k = 0; k <= n / 2; ++k) e_f += (k == 0 || k == n / 2 ? 1.0 : 2.0) * std::norm(out[k]);
+  EXPECT_NEAR(e_f / double(n), e_t, 1e-9 * e_t);
+}
+
+TEST(Fft, RejectsNonPowerOfTwo) {
+  EXPECT_THROW(RealFft(1000), nnr::Error);
+  EXPECT_THROW(RealFft(2), nnr::Error);
+}

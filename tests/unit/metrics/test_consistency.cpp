@@ -1,0 +1,167 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "nnr/core/error.hpp"
+#include "nnr/core/random.hpp"
+#include "nnr/metrics/consistency.hpp"
+
+namespace nm = nnr::metrics;
+
+namespace {
+nnr::MatrixD random_matrix(std::size_t q, std::size_t n, std::uint64_t seed) {
+  nnr::Rng rng(seed);
+  nnr::MatrixD d(q, n);
+  for (auto& v : d.data) v = nnr::uniform01(rng);
+  return d;
+}
+// Points on a line: originals at j, transformed clip i at i + offset (+ jitter). Audio-like distances.
+nnr::MatrixD line_distances(std::size_t n, double offset, std::uint64_t seed) {
+  nnr::Rng rng(seed);
+  nnr::MatrixD d(n, n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double x = static_cast<double>(i) + offset + 0.1 * nnr::uniform01(rng);
+    for (std::size_t j = 0; j < n; ++j) d(i, j) = std::abs(x - static_cast<double>(j));
+  }
+  return d;
+}
+}  // namespace
+
+TEST(Consistency, DeltaStrictAndTiesAreErrors) {
+  nnr::MatrixD d(3, 3);
+  const double v[3][3] = {{0.1, 0.5, 0.7},   // own nearest -> 0
+                          {0.3, 0.3, 0.9},   // equidistant to own and another -> error
+                          {0.2, 0.4, 0.6}};  // another nearer -> error
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) d(i, j) = v[i][j];
+  EXPECT_EQ(nm::delta(d), (std::vector<std::uint8_t>{0, 1, 1}));
+  EXPECT_DOUBLE_EQ(nm::within_consistency(nm::delta(d)), 1.0 / 3.0);
+  d(0, 2) = NAN;
+  EXPECT_EQ(nm::delta(d)[0], 1);  // NaN counts as an error
+  // Explicit own index (rectangular: 2 transformed rows, 3 originals).
+  nnr::MatrixD r(2, 3);
+  r(0, 0) = 5; r(0, 1) = 6; r(0, 2) = 1;
+  r(1, 0) = 1; r(1, 1) = 2; r(1, 2) = 3;
+  EXPECT_EQ(nm::delta(r, {2, 0}), (std::vector<std::uint8_t>{0, 0}));
+  EXPECT_THROW(nm::delta(r, {2}), nnr::Error);
+  EXPECT_THROW(nm::delta(r, {2, 3}), nnr::Error);
+}
+
+TEST(Consistency, SpearmanTiesUseAverageRanks) {
+  // x ranks {1, 2.5, 2.5, 4}, y ranks {1, 2, 3, 4}: Pearson = 4.5 / sqrt(4.5 * 5) = 0.9486832980505138
+  // (scipy.stats.spearmanr([1, 2, 2, 3], [10, 20, 30, 40]) = 0.9486832980505138).
+  const double x[] = {1, 2, 2, 3}, y[] = {10, 20, 30, 40};
+  EXPECT_NEAR(nm::spearman(x, y, 4), 3.0 / std::sqrt(10.0), 1e-12);
+  const auto r = nm::average_ranks(x, 4);
+  EXPECT_EQ(r, (std::vector<double>{1, 2.5, 2.5, 4}));
+  const double c[] = {1, 1, 1, 1};
+  EXPECT_TRUE(std::isnan(nm::spearman(x, c, 4)));
+  const double yrev[] = {4, 3, 2, 1}, xs[] = {1, 2, 3, 4};
+  EXPECT_DOUBLE_EQ(nm::spearman(xs, yrev, 4), -1.0);
+}
+
+TEST(Consistency, CopyOfAudioSpaceIsFullyConsistent) {
+  const auto audio = line_distances(40, 0.3, 1);
+  nnr::MatrixD latent = audio;
+  for (auto& v : latent.data) v = 3.0 * v * v + 1.0;  // monotone transform: same ranks
+  const auto da = nm::delta(audio), dl = nm::delta(latent);
+  EXPECT_DOUBLE_EQ(nm::within_consistency(da), nm::within_consistency(dl));
+  EXPECT_DOUBLE_EQ(nm::between_accuracy(da, dl), 1.0);
+  for (double rho : nm::per_clip_spearman(audio, latent)) EXPECT_NEAR(rho, 1.0, 1e-12);
+  EXPECT_NEAR(nm::pooled_spearman(audio, latent), 1.0, 1e-12);
+  nm::BootstrapOptions o;
+  o.resamples = 200;
+  o.seed = 5;
+  const auto b = nm::between_space(audio, latent, o);
+  EXPECT_DOUBLE_EQ(b.c_b_acc.value, 1.0);
+  EXPECT_NEAR(b.c_b_rho_per_clip.value, 1.0, 1e-12);
+  EXPECT_NEAR(b.c_b_rho_pooled.value, 1.0, 1e-12);
+  EXPECT_NEAR(b.c_b_rho_pooled.ci_low, 1.0, 1e-9);
+  EXPECT_EQ(b.c_b_acc.n, 40u);
+}
+
+TEST(Consistency, RandomLatentSpaceHasRhoNearZero) {
+  const auto audio = line_distances(60, 0.3, 2);
+  const auto latent = random_matrix(60, 60, 3);
+  const auto per = nm::per_clip_spearman(audio, latent);
+  double mean = 0;
+  for (double v : per) mean += v / static_cast<double>(per.size());
+  EXPECT_NEAR(mean, 0.0, 0.05);
+  EXPECT_NEAR(nm::pooled_spearman(audio, latent), 0.0, 0.05);
+  nm::BootstrapOptions o;
+  o.resamples = 300;
+  o.seed = 9;
+  const auto e = nm::bootstrap_pooled_spearman(audio, latent, o);
+  EXPECT_LE(e.ci_low, e.value);
+  EXPECT_GE(e.ci_high, e.value);
+  EXPECT_LE(e.ci_low, 0.0);
+  EXPECT_GE(e.ci_high, 0.0);
+}
+
+TEST(Consistency, PerClipExcludesOwnOriginal) {
+  // Row 0: audio and latent agree on the other originals but not on the own one.
+  nnr::MatrixD a(1, 4), l(1, 4);
+  const double av[] = {0.0, 1, 2, 3}, lv[] = {9.0, 1, 2, 3};
+  for (int j = 0; j < 4; ++j) { a(0, j) = av[j]; l(0, j) = lv[j]; }
+  EXPECT_DOUBLE_EQ(nm::per_clip_spearman(a, l)[0], 1.0);
+  EXPECT_LT(nm::pooled_spearman(a, l), 1.0);
+}
+
+TEST(Consistency, PooledBootstrapMatchesBruteForce) {
+  // The weighted-rank shortcut equals re-ranking the explicitly resampled pooled vector (ties included).
+  auto audio = random_matrix(12, 7, 4), latent = random_matrix(12, 7, 5);
+  for (auto& v : audio.data) v = std::round(v * 5);  // many ties
+  nm::BootstrapOptions o;
+  o.resamples = 20;
+  o.seed = 77;
+  o.level = 0.5;
+  std::vector<double> stats;
+  for (std::size_t b = 0; b < 20; ++b) {
+    const auto counts = nm::resample_counts(12, o.seed, b);
+    std::vector<double> x, y;
+    for (std::size_t i = 0; i < 12; ++i)
+      for (std::uint32_t c = 0; c < counts[i]; ++c)
+        for (std::size_t j = 0; j < 7; ++j) { x.push_back(audio(i, j)); y.push_back(latent(i, j)); }
+    stats.push_back(nm::spearman(x.data(), y.data(), x.size()));
+  }
+  const auto e = nm::bootstrap_pooled_spearman(audio, latent, o);
+  EXPECT_NEAR(e.ci_low, nm::percentile(stats, 25), 1e-12);
+  EXPECT_NEAR(e.ci_high, nm::percentile(stats, 75), 1e-12);
+  o.threads = 3;
+  const auto e3 = nm::bootstrap_pooled_spearman(audio, latent, o);
+  EXPECT_EQ(e3.ci_low, e.ci_low);
+  EXPECT_EQ(e3.ci_high, e.ci_high);
+}
+
+TEST(Bootstrap, ContainsPointEstimateAndShrinksWithN) {
+  auto make = [](std::size_t n) {
+    nnr::Rng rng(11);
+    std::vector<double> v(n);
+    for (auto& x : v) x = nnr::uniform01(rng) < 0.7 ? 1.0 : 0.0;
+    return v;
+  };
+  nm::BootstrapOptions o;
+  o.seed = 3;
+  const auto small = nm::bootstrap_mean(make(50), o), large = nm::bootstrap_mean(make(800), o);
+  for (const auto& e : {small, large}) {
+    EXPECT_LE(e.ci_low, e.value);
+    EXPECT_GE(e.ci_high, e.value);
+  }
+  EXPECT_LT(large.ci_high - large.ci_low, 0.5 * (small.ci_high - small.ci_low));
+  // Deterministic from the seed.
+  const auto again = nm::bootstrap_mean(make(50), o);
+  EXPECT_EQ(again.ci_low, small.ci_low);
+  EXPECT_EQ(again.ci_high, small.ci_high);
+  // NaN values are skipped; zero resamples give NaN intervals.
+  o.resamples = 0;
+  const auto e = nm::bootstrap_mean({1.0, NAN, 0.0}, o);
+  EXPECT_DOUBLE_EQ(e.value, 0.5);
+  EXPECT_EQ(e.n, 2u);
+  EXPECT_TRUE(std::isnan(e.ci_low));
+}
+
+TEST(Bootstrap, PercentileIsNumpyLinear) {
+  EXPECT_DOUBLE_EQ(nm::percentile({1, 2, 3, 4}, 50), 2.5);
+  EXPECT_DOUBLE_EQ(nm::percentile({1, 2, 3, 4, 5}, 2.5), 1.1);  // numpy.percentile([1..5], 2.5) = 1.1
+  EXPECT_DOUBLE_EQ(nm::percentile({5, 1, NAN}, 100), 5.0);
+}
