@@ -1,0 +1,188 @@
+// Datasets, the training loop (every task, tiny preset), resume == uninterrupted, bad inputs, and
+// TrainedModel on the result.
+#include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+
+#include "fixtures.hpp"
+#include "nnr/core/error.hpp"
+#include "nnr/core/progress.hpp"
+#include "nnr/io/atomic_file.hpp"
+#include "nnr/io/csv.hpp"
+#include "nnr/model/trained_model.hpp"
+#include "nnr/train/dataset.hpp"
+#include "nnr/train/trainer.hpp"
+
+namespace fs = std::filesystem;
+using namespace nnr;
+using model::Task;
+
+namespace {
+
+nlohmann::json tiny_config(int epochs) {
+  return {{"preset", "tiny"}, {"epochs", epochs}, {"batch_size", 4}, {"clips_per_batch", 2},
+          {"steps_per_epoch", 2}, {"valid_crops", 1}};
+}
+
+train::TrainOptions options(Task task, const fs::path& data, const fs::path& out, int epochs) {
+  Progress::set_enabled(false);
+  spdlog::set_level(spdlog::level::warn);
+  train::TrainOptions o;
+  o.task = task;
+  o.data_dir = data;
+  o.out_dir = out;
+  o.config = tiny_config(epochs);
+  o.threads = 1;
+  o.seed = 42;
+  return o;
+}
+
+// All parameters and buffers of a saved AT network (tiny preset, 3 tags), in module order.
+std::vector<torch::Tensor> saved_tensors(const fs::path& model_pt) {
+  auto net = model::make_task_net(Task::at, model::model_preset("tiny"), 3);
+  model::load_weights(*net, model_pt, torch::kCPU);
+  std::vector<torch::Tensor> out = net->parameters();
+  for (const auto& b : net->buffers()) out.push_back(b);
+  return out;
+}
+
+std::string expect_error(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no nnr::Error thrown";
+  return "";
+}
+
+}  // namespace
+
+TEST(Dataset, IndexesEveryLayout) {
+  const auto root = test::fresh_dir("index");
+  test::write_at_corpus(root);
+  test::write_ir_corpus(root);
+  test::write_vs_corpus(root);
+  const auto at = train::index_dataset(Task::at, root, 1, 0.1, 0.1);
+  EXPECT_EQ(at.clips.size(), 8u);
+  EXPECT_EQ(at.count("train"), 5u);
+  EXPECT_EQ(at.class_names, (std::vector<std::string>{"tonal", "low", "high"}));
+  EXPECT_EQ(at.clips[0].tags, (std::vector<int>{1, 0}));
+  const auto ir = train::index_dataset(Task::ir, root / "ir", 1, 0.1, 0.1);
+  EXPECT_EQ(ir.clips.size(), 20u);
+  EXPECT_EQ(ir.class_names.size(), 11u);
+  // Both excerpts of a song land in the same split.
+  for (std::size_t i = 0; i + 1 < ir.clips.size(); i += 2) EXPECT_EQ(ir.clips[i].split, ir.clips[i + 1].split);
+  EXPECT_GT(ir.count("valid"), 0u);
+  EXPECT_GT(ir.count("test"), 0u);
+  const auto vs = train::index_dataset(Task::vs, root, 1, 0.3, 0.0);
+  EXPECT_EQ(vs.clips.size(), 5u);
+  EXPECT_EQ(vs.count("test"), 1u);
+  EXPECT_EQ(vs.count("valid"), 1u);
+  EXPECT_EQ(vs.clips[0].audio.size(), 3u);
+}
+
+TEST(Dataset, BadInputsGiveClearErrors) {
+  const auto empty = test::fresh_dir("empty");
+  EXPECT_NE(expect_error([&] { train::index_dataset(Task::at, empty, 1, 0.1, 0.1); }).find("labels.csv"),
+            std::string::npos);
+  EXPECT_NE(expect_error([&] { train::index_dataset(Task::ir, empty, 1, 0.1, 0.1); }).find("no IR audio"),
+            std::string::npos);
+  EXPECT_NE(expect_error([&] { train::index_dataset(Task::vs, empty, 1, 0.3, 0); }).find("train"), std::string::npos);
+  EXPECT_NE(expect_error([&] { train::index_dataset(Task::ae, empty / "nope", 1, 0.1, 0.1); }).find("not found"),
+            std::string::npos);
+  const auto root = test::fresh_dir("badlabels");
+  test::write_at_corpus(root);
+  fs::remove(root / "at" / "audio" / "clip3.flac");
+  const auto msg = expect_error([&] { train::index_dataset(Task::at, root, 1, 0.1, 0.1); });
+  EXPECT_NE(msg.find("missing audio"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("clip3"), std::string::npos) << msg;
+  // Only a header: an empty dataset.
+  io::write_file_atomic(root / "at" / "labels.csv", "clip_id,path,split,tags\n");
+  EXPECT_NE(expect_error([&] { train::index_dataset(Task::at, root, 1, 0.1, 0.1); }).find("empty"), std::string::npos);
+}
+
+TEST(TrainConfig, RejectsUnknownKeysAndBadValues) {
+  EXPECT_THROW(train::TrainConfig::from_json(Task::at, {{"epoch", 3}}), Error);
+  EXPECT_THROW(train::TrainConfig::from_json(Task::at, {{"lr", -1}}), Error);
+  EXPECT_THROW(train::TrainConfig::from_json(Task::at, {{"batch_size", "x"}}), Error);
+  const auto c = train::TrainConfig::from_json(Task::vs, nullptr);
+  EXPECT_EQ(c.batch_size, 48);
+  EXPECT_EQ(c.epochs, 5000);
+  EXPECT_EQ(c.model.preset, "paper");
+}
+
+class TrainEveryTask : public ::testing::TestWithParam<Task> {};
+
+TEST_P(TrainEveryTask, OneEpochWritesTheModelDirAndLoads) {
+  const Task task = GetParam();
+  const std::string name = model::task_name(task);
+  const auto root = test::fresh_dir("task_" + name);
+  if (task == Task::ae || task == Task::at) test::write_at_corpus(root);
+  if (task == Task::ir) test::write_ir_corpus(root);
+  if (task == Task::vs) test::write_vs_corpus(root);
+  const auto s = train::run_training(options(task, root, root / "run", 1));
+  const auto dir = root / "run" / "models" / name;
+  for (const char* f : {"checkpoint.pt", "model.pt", "model.json", "scaler.json", "train_log.csv", "splits.csv"})
+    EXPECT_TRUE(fs::exists(dir / f)) << f;
+  const auto log = io::read_csv(dir / "train_log.csv");
+  ASSERT_EQ(log.rows.size(), 1u);
+  EXPECT_TRUE(std::isfinite(s.final_valid_loss));
+  EXPECT_TRUE(std::isfinite(s.final_metric)) << name << " " << s.metric;
+
+  auto m = model::TrainedModel::load(dir, torch::kCPU);
+  EXPECT_EQ(m->task(), name);
+  EXPECT_EQ(m->frames(), 32);
+  EXPECT_EQ(m->bins(), 64);
+  const auto x = m->prepare({test::sine(440, 3.0), test::sine(220, 0.5)});
+  EXPECT_EQ(x.sizes(), (std::vector<int64_t>{2, 1, 32, 64}));
+  EXPECT_EQ(m->embed(x).sizes(), (std::vector<int64_t>{2, 32}));
+  const auto p = m->predict(x);
+  if (task == Task::at) {
+    EXPECT_EQ(p.sizes(), (std::vector<int64_t>{2, 3}));
+    EXPECT_EQ(m->class_names().size(), 3u);
+  } else if (task == Task::ir) {
+    EXPECT_EQ(p.sizes(), (std::vector<int64_t>{2, 11}));
+  } else {
+    EXPECT_EQ(p.sizes(), x.sizes());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Tasks, TrainEveryTask, ::testing::Values(Task::ae, Task::at, Task::ir, Task::vs),
+                         [](const ::testing::TestParamInfo<Task>& p) { return model::task_name(p.param); });
+
+TEST(Train, ResumeEqualsUninterrupted) {
+  const auto root = test::fresh_dir("resume");
+  test::write_at_corpus(root);
+  train::run_training(options(Task::at, root, root / "full", 2));
+  train::run_training(options(Task::at, root, root / "split", 1));
+  // A rerun without --resume refuses to overwrite.
+  EXPECT_THROW(train::run_training(options(Task::at, root, root / "split", 2)), Error);
+  auto o = options(Task::at, root, root / "split", 2);
+  o.resume = true;
+  train::run_training(o);
+  const auto a = saved_tensors(root / "full" / "models" / "at" / "model.pt");
+  const auto b = saved_tensors(root / "split" / "models" / "at" / "model.pt");
+  ASSERT_EQ(a.size(), b.size());
+  ASSERT_FALSE(a.empty());
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(torch::equal(a[i], b[i])) << "tensor " << i;
+  EXPECT_EQ(io::read_csv(root / "split" / "models" / "at" / "train_log.csv").rows.size(), 2u);
+}
+
+TEST(Train, NanLossStopsAndKeepsTheLastGoodCheckpoint) {
+  const auto root = test::fresh_dir("nan");
+  test::write_at_corpus(root);
+  auto o = options(Task::ae, root, root / "run", 1);
+  train::run_training(o);
+  const auto ckpt = root / "run" / "models" / "ae" / "checkpoint.pt";
+  const auto before = io::read_file(ckpt);
+  o.config = tiny_config(6);
+  o.config["lr"] = 1e30;
+  o.resume = true;
+  const auto msg = expect_error([&] { train::run_training(o); });
+  EXPECT_TRUE(msg.find("NaN") != std::string::npos || msg.find("infinite") != std::string::npos) << msg;
+  EXPECT_NE(msg.find("stopped"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("last good checkpoint (epoch"), std::string::npos) << msg;
+  EXPECT_TRUE(fs::exists(ckpt));
+}
