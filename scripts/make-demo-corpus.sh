@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the demo corpus from installed Debian packages (see data/README.md).
 # Usage: scripts/make-demo-corpus.sh OUT_DIR [--size tiny|demo] [--seed N] [other nnr-corpus flags]
-#   tiny: CI size (~15 s on 2 cores, ~14 MB); demo: a few minutes, a few hundred clips per task.
+#   tiny: CI size (~15-20 s on 2 cores, 14 MB); demo: ~1-1.5 min, 88 MB, a few hundred clips per task.
 # Finds nnr-corpus in $NNR_CORPUS_BIN, ./build/apps/nnr-corpus/, or $PATH (builds it if ./build exists).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

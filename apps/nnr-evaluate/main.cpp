@@ -17,13 +17,14 @@ int body(int argc, char** argv) {
                "RUN_DIR/results/{consistency,performance}.csv, summary.md"};
   nnr::apps::CommonOptions common;
   nnr::eval::EvaluateOptions o;
-  std::string run, audio, latent;
+  std::string run, audio, latent, labels;
   int bootstrap = -1;
   app.add_option("--run", run, "run directory holding manifest.csv and embeddings/")->required();
   app.add_option("--bootstrap", bootstrap, "bootstrap resamples for the 95% intervals (default 1000; 0 = none)")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--audio-distances", audio, "comma-separated audio distances (default dtw,simple; also fastdtw)");
   app.add_option("--latent-distances", latent, "comma-separated latent distances (default euclidean,cosine)");
+  app.add_option("--labels", labels, "clip_id,instrument,tags CSV for AT/IR performance (default RUN_DIR/labels.csv)");
   app.add_flag("--merge", o.merge, "only merge results/shards/*.csv into the full CSVs");
   nnr::apps::add_common_options(app, common, nnr::apps::kConfig | nnr::apps::kSeed | nnr::apps::kThreads |
                                                  nnr::apps::kShard | nnr::apps::kDryRun);
@@ -57,6 +58,7 @@ int body(int argc, char** argv) {
     nnr::eval::apply_evaluate_config(j, o, "--latent-distances");
   }
   if (bootstrap >= 0) o.bootstrap = bootstrap;
+  if (!labels.empty()) o.labels = labels;
   if (common.seed_given) o.seed = common.seed;
   if (common.threads_given) o.threads = common.threads;
   o.shard = nnr::parse_shard(common.shard);

@@ -25,7 +25,10 @@ Every clip is loudness-matched to its original (EBU R128). A rerun skips finishe
 manifest.shard-i-of-n.csv and the last shard (or --merge) writes manifest.csv. Unreadable, empty, too short
 or silent inputs become 'failed' rows with the reason; the exit code is non-zero only if no item succeeded.
 Config section "transform": grid, noise_file, engine (R2|R3), clip_seconds (4; 0 = whole file), min_seconds,
-format (wav|flac), loudness_match, and per-transform objects pitch_shift, tempo_shift, pink_noise, env_noise, mp3.)";
+format (wav|flac), loudness_match, and per-transform objects pitch_shift, tempo_shift, pink_noise, env_noise, mp3.
+Each item's seed is derived from --seed, the clip id, the transform and the magnitude string, so --threads,
+--shard and resuming never change a byte. Exit codes: 0 done (some items may have failed: see manifest.csv),
+2 bad flag/config/grid, 3 missing input or unwritable output, 4 every item failed.)";
 
 int body(int argc, char** argv) {
   CLI::App app{kHelp, "nnr-transform"};

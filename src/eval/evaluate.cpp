@@ -241,7 +241,14 @@ Run load_run(const EvaluateOptions& o, bool need_embeddings) {
     }
     run.encoders.push_back(std::move(e));
   }
-  run.labels = read_labels(run.dir / "labels.csv");
+  const fs::path labels = o.labels.empty() ? run.dir / "labels.csv" : o.labels;
+  if (!o.labels.empty() && !fs::exists(labels))
+    throw_io(std::string(kComponent) + ": labels file not found (evaluate.labels=" + labels.string() + ")");
+  run.labels = read_labels(labels);
+  for (const auto& e : run.encoders)
+    if (e.has_pred && (e.task == "at" || e.task == "ir") && !run.labels.present)
+      spdlog::warn("{}: no labels (file={}); {} performance of {} skipped", kComponent, labels.string(), e.task,
+                   e.name);
   return run;
 }
 
@@ -517,31 +524,24 @@ std::string spec_key(const DistanceSpec& d) { return d.name + ":" + d.params.dum
 
 /// All consistency rows of one setting.
 void evaluate_setting(const Run& run, const Setting& og, const Setting& s, const EvaluateOptions& o,
-                      const Backend& backend, Rows& out) {
+                      const Backend& backend, Sequences& og_cache, Rows& out) {
   const std::size_t c = run.clips.size();
   // Audio space.
   std::vector<std::uint8_t> a_row(c), a_col(c);
-  Sequences qs, rs;
-  bool have_seqs = false;
-  auto ensure_seqs = [&] {
-    if (have_seqs) return;
-    rs = load_or_compute_mfcc(run, og, backend, o.threads, o.dry_run);
-    qs = &s == &og ? rs : load_or_compute_mfcc(run, s, backend, o.threads, o.dry_run);
-    have_seqs = true;
-  };
-  // Availability from the manifest; refined by MFCC availability once sequences exist.
+  // Originals' sequences are loaded once per call (og_cache); the setting's from its cache file.
+  if (og_cache.seq.empty()) og_cache = load_or_compute_mfcc(run, og, backend, o.threads, o.dry_run);
+  const Sequences& rs = og_cache;
+  Sequences own_qs;
+  if (&s != &og) own_qs = load_or_compute_mfcc(run, s, backend, o.threads, o.dry_run);
+  const Sequences& qs = &s == &og ? og_cache : own_qs;
   for (std::size_t k = 0; k < c; ++k) {
     a_row[k] = s.row[k] >= 0 && is_ok(run.manifest[static_cast<std::size_t>(s.row[k])]);
     a_col[k] = og.row[k] >= 0 && is_ok(run.manifest[static_cast<std::size_t>(og.row[k])]);
-  }
-  // MFCC availability can only be known from the sequences; load them (cheap when cached) unless every
-  // audio matrix is cached with the manifest-derived masks.
-  ensure_seqs();
-  if (!o.dry_run)
-    for (std::size_t k = 0; k < c; ++k) {
+    if (!o.dry_run) {
       a_row[k] = a_row[k] && !qs.seq[k].empty();
       a_col[k] = a_col[k] && !rs.seq[k].empty();
     }
+  }
   std::vector<FullMatrix> audio;
   for (const auto& spec : o.audio_distances) {
     bool computed = false;
@@ -551,7 +551,12 @@ void evaluate_setting(const Run& run, const Setting& og, const Setting& s, const
           std::vector<MatrixF> q, r;
           for (auto k : rows) q.push_back(qs.seq[k]);
           for (auto k : cols) r.push_back(rs.seq[k]);
-          return backend.sequence_distances(q, r, spec, o.threads);
+          try {
+            return backend.sequence_distances(q, r, spec, o.threads);
+          } catch (const Error& e) {
+            throw Error(e.kind(), std::string(e.what()) + " [while computing audio/" + spec.label + " for " + s.id +
+                                      "; query/ref indices count the available clips in manifest OG order]");
+          }
         },
         o.dry_run, &computed));
     if (o.dry_run) {
@@ -699,7 +704,7 @@ const std::vector<std::string>& performance_columns() {
 const std::vector<std::string>& evaluate_config_keys() {
   static const std::vector<std::string> k = {"audio_distances", "latent_distances", "encoders", "clips",
                                              "max_clips", "bootstrap", "bootstrap_pooled", "level", "seed",
-                                             "auc_drop_empty_tags", "nan_embeddings", "threads"};
+                                             "auc_drop_empty_tags", "nan_embeddings", "threads", "labels"};
   return k;
 }
 
@@ -742,6 +747,7 @@ void apply_evaluate_config(const io::Json& j, EvaluateOptions& o, const std::str
     throw_config(ctx + ".nan_embeddings: unknown value (value=" + nan + "); valid: exclude, error");
   o.nan_embeddings_error = nan == "error";
   o.threads = io::get_or(j, "threads", o.threads, ctx);
+  o.labels = io::get_or(j, "labels", o.labels.string(), ctx);
   if (o.bootstrap < 0) throw_config(ctx + ".bootstrap must be >= 0 (value=" + std::to_string(o.bootstrap) + ")");
   if (!(o.level > 0 && o.level < 1)) throw_config(ctx + ".level must be in (0, 1)");
 }
@@ -772,9 +778,10 @@ EvaluateSummary run_evaluate(const EvaluateOptions& o, const Backend& backend) {
                kComponent, run.clips.size(), run.settings.size(), range.size(), run.encoders.size(),
                o.audio_distances.size(), o.latent_distances.size());
   Rows rows;
+  Sequences og_cache;
   Progress progress(kComponent, range.size(), "settings");
   for (std::size_t i = range.begin; i < range.end; ++i) {
-    evaluate_setting(run, run.settings[0], run.settings[i], o, backend, rows);
+    evaluate_setting(run, run.settings[0], run.settings[i], o, backend, og_cache, rows);
     if (!o.dry_run) evaluate_performance(run, run.settings[i], o, rows);
     progress.tick();
   }

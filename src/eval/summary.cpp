@@ -94,6 +94,16 @@ std::string summary_markdown(const io::CsvTable& c, const io::CsvTable& p) {
       }
       tables[index[title]].add(r[enc], r[tr], to_double(r[val]));
     }
+    // Order as the paper: C^W audio, C^W latent, C^B_acc, C^B_rho per_clip, pooled (first-seen order within).
+    auto rank = [](const std::string& title) {
+      if (title.rfind("C_W (audio", 0) == 0) return 0;
+      if (title.rfind("C_W", 0) == 0) return 1;
+      if (title.rfind("C_B_acc", 0) == 0) return 2;
+      if (title.find(", per_clip)") != std::string::npos) return 3;
+      return 4;
+    };
+    std::stable_sort(tables.begin(), tables.end(),
+                     [&](const Table& a, const Table& b) { return rank(a.title) < rank(b.title); });
     md += "## Consistency\n\n";
     for (const auto& t : tables) md += t.markdown("encoder");
   }

@@ -13,18 +13,29 @@ namespace nnr::transform {
 
 namespace {
 
-class EnvNoise final : public Transform {
- public:
-  explicit EnvNoise(const TransformOptions& o) {
-    io::check_keys(o.params, {"noise_file"}, "transform.env_noise");
-    const auto file = io::get_or<std::string>(o.params, "noise_file", "", "transform.env_noise");
-    if (file.empty())
+struct EnvNoiseParams {
+  std::string noise_file;  ///< any format FFmpeg reads; required
+  static EnvNoiseParams from_json(const nlohmann::json& j) {
+    const std::string ctx = "transform.env_noise";
+    io::check_keys(j, {"noise_file"}, ctx);
+    EnvNoiseParams p;
+    p.noise_file = io::get_or<std::string>(j, "noise_file", "", ctx);
+    if (p.noise_file.empty())
       throw_config("transform: environmental noise (EN) needs a noise recording (transform.noise_file); "
                    "pass --noise FILE or remove EN from the grid");
-    noise_ = audio::decode_audio(file, o.sample_rate);
-    if (rms(noise_) == 0.0)
-      throw_config("transform: the noise recording is silent (noise_file=" + file + "); use another file");
+    return p;
   }
+  nlohmann::json to_json() const { return {{"noise_file", noise_file}}; }
+};
+
+class EnvNoise final : public Transform {
+ public:
+  explicit EnvNoise(const TransformOptions& o) : p_(EnvNoiseParams::from_json(o.params)) {
+    noise_ = audio::decode_audio(p_.noise_file, o.sample_rate);
+    if (rms(noise_) == 0.0)
+      throw_config("transform: the noise recording is silent (noise_file=" + p_.noise_file + "); use another file");
+  }
+  nlohmann::json params() const override { return p_.to_json(); }
   std::string code() const override { return "EN"; }
   void check_magnitude(double snr) const override { detail::check_range("EN SNR", snr, -60.0, 120.0, "dB"); }
   std::vector<float> apply_to_stem(const std::vector<float>& stem, double, std::uint64_t) const override {
@@ -41,6 +52,7 @@ class EnvNoise final : public Transform {
     for (std::size_t i = 0; i < x.size(); ++i) n[i] = noise_[(offset + i) % noise_.size()];
     return mix_at_snr(x, n, snr);
   }
+  EnvNoiseParams p_;
   std::vector<float> noise_;
 };
 

@@ -128,15 +128,26 @@ std::vector<float> round_trip(const std::vector<float>& x, int sr, int kbps, int
   return out;
 }
 
+struct Mp3Params {
+  /// Bit rates above 160 kb/s at <= 24 kHz: "resample" (encode at twice the rate, MPEG-1) or "clamp"
+  /// (LAME's silent clamp to 160 kb/s, as the original code got).
+  std::string high_bitrate = "resample";
+  static Mp3Params from_json(const nlohmann::json& j) {
+    const std::string ctx = "transform.mp3";
+    io::check_keys(j, {"high_bitrate"}, ctx);
+    Mp3Params p;
+    p.high_bitrate = io::get_or<std::string>(j, "high_bitrate", p.high_bitrate, ctx);
+    if (p.high_bitrate != "resample" && p.high_bitrate != "clamp")
+      throw_config("transform: unknown mp3.high_bitrate (" + p.high_bitrate + "); valid: resample, clamp");
+    return p;
+  }
+  nlohmann::json to_json() const { return {{"high_bitrate", high_bitrate}}; }
+};
+
 class Mp3 final : public Transform {
  public:
-  explicit Mp3(const TransformOptions& o) : sr_(o.sample_rate) {
-    io::check_keys(o.params, {"high_bitrate"}, "transform.mp3");
-    const auto mode = io::get_or<std::string>(o.params, "high_bitrate", "resample", "transform.mp3");
-    if (mode != "resample" && mode != "clamp")
-      throw_config("transform: unknown mp3.high_bitrate (" + mode + "); valid: resample, clamp");
-    resample_high_ = mode == "resample";
-  }
+  explicit Mp3(const TransformOptions& o) : sr_(o.sample_rate), p_(Mp3Params::from_json(o.params)) {}
+  nlohmann::json params() const override { return p_.to_json(); }
   std::string code() const override { return "MP"; }
   void check_magnitude(double kbps) const override {
     for (int b : kBitrates)
@@ -151,7 +162,7 @@ class Mp3 final : public Transform {
     // request (the original's 192..320 kb/s were all 160 kb/s). "resample" encodes those at twice the
     // rate (MPEG-1) and converts back, so the requested bit rate is the real one.
     const int k = static_cast<int>(kbps);
-    const bool up = resample_high_ && k > 160 && sr_ <= 24000;
+    const bool up = p_.high_bitrate == "resample" && k > 160 && sr_ <= 24000;
     const int work_sr = up ? sr_ * 2 : sr_;
     int out_rate = work_sr;
     std::vector<float> y = round_trip(up ? audio::resample(x, sr_, work_sr) : x, work_sr, k, out_rate);
@@ -168,7 +179,7 @@ class Mp3 final : public Transform {
     return r;
   }
   int sr_;
-  bool resample_high_ = true;
+  Mp3Params p_;
 };
 
 }  // namespace

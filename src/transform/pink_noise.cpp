@@ -11,9 +11,6 @@
 
 namespace nnr::transform {
 
-/// 1/f^exponent Gaussian noise of n samples, unit RMS; deterministic in seed.
-std::vector<float> pink_noise(std::size_t n, std::uint64_t seed, double exponent = 1.0);
-
 std::vector<float> pink_noise(std::size_t n, std::uint64_t seed, double exponent) {
   const std::size_t m = detail::next_pow2(std::max<std::size_t>(n, 2));
   Rng rng(seed);
@@ -37,13 +34,23 @@ std::vector<float> pink_noise(std::size_t n, std::uint64_t seed, double exponent
 
 namespace {
 
+struct PinkNoiseParams {
+  double exponent = 1.0;  ///< PSD ~ 1/f^exponent: 1 = pink, 0 = white, 2 = brown
+  static PinkNoiseParams from_json(const nlohmann::json& j) {
+    const std::string ctx = "transform.pink_noise";
+    io::check_keys(j, {"exponent"}, ctx);
+    PinkNoiseParams p;
+    p.exponent = io::get_or<double>(j, "exponent", p.exponent, ctx);
+    detail::check_range("pink_noise.exponent", p.exponent, 0.0, 2.0, "");
+    return p;
+  }
+  nlohmann::json to_json() const { return {{"exponent", exponent}}; }
+};
+
 class PinkNoise final : public Transform {
  public:
-  explicit PinkNoise(const TransformOptions& o) {
-    io::check_keys(o.params, {"exponent"}, "transform.pink_noise");
-    exponent_ = io::get_or<double>(o.params, "exponent", 1.0, "transform.pink_noise");
-    detail::check_range("pink_noise.exponent", exponent_, 0.0, 2.0, "");
-  }
+  explicit PinkNoise(const TransformOptions& o) : p_(PinkNoiseParams::from_json(o.params)) {}
+  nlohmann::json params() const override { return p_.to_json(); }
   std::string code() const override { return "PN"; }
   void check_magnitude(double snr) const override { detail::check_range("PN SNR", snr, -60.0, 120.0, "dB"); }
   std::vector<float> apply_to_stem(const std::vector<float>& stem, double, std::uint64_t) const override {
@@ -52,9 +59,9 @@ class PinkNoise final : public Transform {
 
  private:
   TransformResult do_apply(const std::vector<float>& x, double snr, std::uint64_t seed) const override {
-    return mix_at_snr(x, pink_noise(x.size(), seed, exponent_), snr);
+    return mix_at_snr(x, pink_noise(x.size(), seed, p_.exponent), snr);
   }
-  double exponent_ = 1.0;
+  PinkNoiseParams p_;
 };
 
 }  // namespace

@@ -13,20 +13,21 @@ namespace {
 class PitchShift final : public Transform {
  public:
   explicit PitchShift(const TransformOptions& o) : sr_(o.sample_rate) {
-    rb_ = detail::parse_rubberband(o.params, "transform.pitch_shift");
+    p_ = detail::RubberBandParams::from_json(o.params, "transform.pitch_shift");
   }
+  nlohmann::json params() const override { return p_.to_json(); }
   std::string code() const override { return "PS"; }
   void check_magnitude(double st) const override { detail::check_range("PS shift", st, -24.0, 24.0, "semitones"); }
 
  private:
   TransformResult do_apply(const std::vector<float>& x, double semitones, std::uint64_t) const override {
     TransformResult r;
-    r.audio = detail::rubberband_offline(x, sr_, 1.0, std::pow(2.0, semitones / 12.0), rb_);
+    r.audio = detail::rubberband_offline(x, sr_, 1.0, std::pow(2.0, semitones / 12.0), p_);
     r.audio.resize(x.size(), 0.0f);  // exactly the input duration (Rubber Band is within a few samples)
     return r;
   }
   int sr_;
-  detail::RubberBandSettings rb_;
+  detail::RubberBandParams p_;
 };
 
 }  // namespace

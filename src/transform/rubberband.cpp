@@ -14,31 +14,31 @@ namespace {
 constexpr std::size_t kBlock = 1024;
 }  // namespace
 
-RubberBandSettings parse_rubberband(const nlohmann::json& params, const std::string& context) {
-  using RB = RubberBand::RubberBandStretcher;
-  io::check_keys(params, {"engine", "transients"}, context);
-  RubberBandSettings s;
-  s.finer = parse_engine(io::get_or<std::string>(params, "engine", "R2", context), context);
-  const auto t = io::get_or<std::string>(params, "transients", "crisp", context);
-  if (t == "crisp")
-    s.transients = RB::OptionTransientsCrisp;
-  else if (t == "mixed")
-    s.transients = RB::OptionTransientsMixed;
-  else if (t == "smooth")
-    s.transients = RB::OptionTransientsSmooth;
-  else
-    throw_config("transform: unknown transients mode (" + context + ".transients=" + t +
+RubberBandParams RubberBandParams::from_json(const nlohmann::json& j, const std::string& context) {
+  io::check_keys(j, {"engine", "transients"}, context);
+  RubberBandParams p;
+  p.engine = parse_engine(io::get_or<std::string>(j, "engine", p.engine, context), context) ? "R3" : "R2";
+  p.transients = io::get_or<std::string>(j, "transients", p.transients, context);
+  if (p.transients != "crisp" && p.transients != "mixed" && p.transients != "smooth")
+    throw_config("transform: unknown transients mode (" + context + ".transients=" + p.transients +
                  "); valid: crisp, mixed, smooth");
-  return s;
+  return p;
+}
+
+int RubberBandParams::options() const {
+  using RB = RubberBand::RubberBandStretcher;
+  const int t = transients == "mixed"    ? RB::OptionTransientsMixed
+                : transients == "smooth" ? RB::OptionTransientsSmooth
+                                         : RB::OptionTransientsCrisp;
+  return (engine == "R3" ? RB::OptionEngineFiner : RB::OptionEngineFaster) | t;
 }
 
 std::vector<float> rubberband_offline(const std::vector<float>& x, int sample_rate, double time_ratio,
-                                      double pitch_scale, const RubberBandSettings& settings) {
+                                      double pitch_scale, const RubberBandParams& params) {
   using RB = RubberBand::RubberBandStretcher;
   // Default options as the original (rubberband CLI defaults), single-threaded: our pool parallelises
   // over clips, and threading inside would make timing noisy without changing results.
-  const RB::Options opts = RB::OptionProcessOffline | RB::OptionThreadingNever |
-                           (settings.finer ? RB::OptionEngineFiner : RB::OptionEngineFaster) | settings.transients;
+  const RB::Options opts = RB::OptionProcessOffline | RB::OptionThreadingNever | params.options();
   RB rb(static_cast<std::size_t>(sample_rate), 1, opts, time_ratio, pitch_scale);
   rb.setExpectedInputDuration(x.size());
   rb.setMaxProcessSize(kBlock);

@@ -2,7 +2,9 @@
 #include "nnr/transform/stage.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <set>
@@ -97,7 +99,6 @@ std::vector<Clip> list_clips(const fs::path& input) {
     throw_io("nnr-transform: input not found (" + input.string() + "); give a directory of audio files or a CSV");
   }
   // Unique ids: later duplicates (in listing order) get _2, _3, ...
-  std::map<std::string, int> seen;
   std::set<std::string> taken;
   for (const auto& c : clips) taken.insert(c.id);
   std::set<std::string> used;
@@ -395,6 +396,7 @@ StageSummary run_transform_stage(const StageOptions& o) {
                    " was written with other transform settings; use a new --out or the same config");
   }
   Json cfg = resolved;
+  for (const auto& [code, t] : ctx.transforms) cfg["resolved_params"][find_transform(code).name] = t->params();
   cfg["versions"] = library_versions();
   io::write_json(cfg_path, cfg);
   if (fs::is_directory(o.input, ec) && fs::is_regular_file(o.input / "labels.csv", ec))
@@ -408,7 +410,7 @@ StageSummary run_transform_stage(const StageOptions& o) {
   for (std::size_t c = 0; c < by_clip.size(); ++c)
     if (!by_clip[c].empty()) clip_order.push_back(c);
 
-  Progress progress("nnr-transform", range.size(), "clips");
+  Progress progress("nnr-transform", range.size(), "items");
   std::mutex sum_mutex;
   const int threads = resolve_threads(o.threads);
   parallel_for(0, clip_order.size(), threads, [&](std::size_t ci) {

@@ -13,22 +13,23 @@ namespace {
 class TempoShift final : public Transform {
  public:
   explicit TempoShift(const TransformOptions& o) : sr_(o.sample_rate) {
-    rb_ = detail::parse_rubberband(o.params, "transform.tempo_shift");
+    p_ = detail::RubberBandParams::from_json(o.params, "transform.tempo_shift");
   }
+  nlohmann::json params() const override { return p_.to_json(); }
   std::string code() const override { return "TS"; }
   void check_magnitude(double rate) const override { detail::check_range("TS rate", rate, 0.1, 10.0, ""); }
 
  private:
   TransformResult do_apply(const std::vector<float>& x, double rate, std::uint64_t) const override {
     TransformResult r;
-    r.audio = detail::rubberband_offline(x, sr_, 1.0 / rate, 1.0, rb_);
+    r.audio = detail::rubberband_offline(x, sr_, 1.0 / rate, 1.0, p_);
     // Offline Rubber Band produces round(n / rate) samples; pin it so the length is exact and
     // independent of the engine's rounding.
     r.audio.resize(static_cast<std::size_t>(std::llround(static_cast<double>(x.size()) / rate)), 0.0f);
     return r;
   }
   int sr_;
-  detail::RubberBandSettings rb_;
+  detail::RubberBandParams p_;
 };
 
 }  // namespace

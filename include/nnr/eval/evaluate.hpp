@@ -57,6 +57,7 @@ struct EvaluateOptions {
   double level = 0.95;                 ///< interval coverage
   std::uint64_t seed = 20191021;       ///< run seed; each statistic's seed derives from it and its names
   bool auc_drop_empty_tags = false;    ///< AT: drop tags with no positive among the clips (the paper's code)
+  std::filesystem::path labels;       ///< labels CSV; "" = RUN_DIR/labels.csv if present
   bool nan_embeddings_error = false;   ///< NaN embedding on an ok manifest row: false = exclude + warn
   int threads = 0;
   Shard shard;
@@ -66,7 +67,7 @@ struct EvaluateOptions {
 
 /// Keys accepted in the config's "evaluate" section: audio_distances (list of names or objects
 /// {"name":..., "label":..., <params>}), latent_distances, encoders, clips, max_clips, bootstrap,
-/// bootstrap_pooled, level, seed, auc_drop_empty_tags, nan_embeddings ("exclude"|"error"), threads.
+/// bootstrap_pooled, level, seed, auc_drop_empty_tags, nan_embeddings ("exclude"|"error"), threads, labels.
 const std::vector<std::string>& evaluate_config_keys();
 
 /// Applies an "evaluate" config section onto `options` (check_keys first; `context` names the file).

@@ -44,13 +44,17 @@ class Transform {
                                            std::uint64_t seed) const;
   /// Throws Error(config) if `magnitude` is not a valid setting of this transform.
   virtual void check_magnitude(double magnitude) const = 0;
+  /// The resolved parameters (defaults filled in), as the member's config object:
+  /// make_transform(code(), {params()}) builds an identical transform. Recorded in config.json.
+  virtual nlohmann::json params() const = 0;
 
  private:
   virtual TransformResult do_apply(const std::vector<float>& x, double magnitude,
                                    std::uint64_t seed) const = 0;
 };
 
-/// Construction context shared by all members (their own parameters come from `params` JSON).
+/// Construction context shared by all members. Each member parses `params` with its own
+/// `Params::from_json`, which rejects unknown keys and out-of-range values (Error(config)).
 struct TransformOptions {
   nlohmann::json params = nlohmann::json::object();  ///< the member's config object (may be empty)
   int sample_rate = audio::kSampleRate;
@@ -72,6 +76,10 @@ std::string valid_transform_codes();
 
 /// Builds a member. Throws Error(config) for unknown keys or out-of-range parameter values.
 std::unique_ptr<Transform> make_transform(const std::string& code_or_name, const TransformOptions& opt);
+
+/// Gaussian noise with power spectral density ~ 1/f^exponent (1 = pink: -3.01 dB/octave), zero mean, unit
+/// RMS, n samples; white noise shaped in the frequency domain, fully determined by `seed`.
+std::vector<float> pink_noise(std::size_t n, std::uint64_t seed, double exponent = 1.0);
 
 /// Mixes `noise` into `x` so that 20 log10(RMS(x)/RMS(k * noise)) = snr_db exactly (in double).
 /// noise.size() must equal x.size(). Throws Error(input) if x or noise is silent.

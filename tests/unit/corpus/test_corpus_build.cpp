@@ -99,10 +99,13 @@ TEST_F(CorpusBuild, LayoutAndCountsMatchCorpusJson) {
   const auto at = io::read_csv(dir() / "at/labels.csv");
   EXPECT_EQ(at.header, (std::vector<std::string>{"clip_id", "path", "split", "tags"}));
   EXPECT_EQ(at.rows.size(), 12u);
+  std::map<std::string, int> splits;
   for (const auto& r : at.rows) {
     EXPECT_TRUE(fs::exists(dir() / "at" / r[1])) << r[1];
     EXPECT_TRUE(r[2] == "train" || r[2] == "valid" || r[2] == "test") << r[2];
+    ++splits[r[2]];
   }
+  EXPECT_EQ(splits.size(), 3u) << "every split has clips";
   for (const auto& li : lead_instruments()) {
     std::size_t n = 0;
     for (const auto& e : fs::directory_iterator(dir() / "ir" / li.code)) {

@@ -1,6 +1,7 @@
 // nnr::eval::run_evaluate on a tiny synthetic run directory with an injected backend (fake MFCC and
 // distances), so the stage logic is tested independently of the features and distance modules.
 #include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <cmath>
@@ -10,6 +11,7 @@
 
 #include "nnr/audio/audio_file.hpp"
 #include "nnr/core/error.hpp"
+#include "nnr/core/progress.hpp"
 #include "nnr/eval/evaluate.hpp"
 #include "nnr/io/atomic_file.hpp"
 #include "nnr/io/csv.hpp"
@@ -85,6 +87,8 @@ Backend fake_backend() {
 // 6 clips (sines of different frequency and level), OG + PN_[20] (a little noise) + PN_[-10] (lots);
 // clip c5 failed in PN_[20]. Embeddings: "identity" = mean fake MFCC, "random" = noise.
 fs::path make_run(const std::string& name) {
+  spdlog::set_level(spdlog::level::warn);
+  nnr::Progress::set_enabled(false);
   const fs::path run = fs::path(NNR_BINARY_DIR) / "test_eval_runs" / name;
   fs::remove_all(run);
   fs::create_directories(run);
@@ -265,6 +269,33 @@ TEST(Evaluate, ClearErrors) {
   o.nan_embeddings_error = true;  // identity has NaN only on the failed row: fine
   EXPECT_NO_THROW(nnr::eval::run_evaluate(o, fake_backend()));
   o.audio_distances = {{"nope", "nope", nnr::io::Json::object()}};
+  EXPECT_THROW(nnr::eval::run_evaluate(o, fake_backend()), nnr::Error);
+}
+
+TEST(Evaluate, DryRunWritesNothing) {
+  const auto run = make_run("dry");
+  auto o = options(run);
+  o.dry_run = true;
+  g_sequence_calls = 0;
+  const auto sum = nnr::eval::run_evaluate(o, fake_backend());
+  EXPECT_EQ(sum.settings, 3u);
+  EXPECT_FALSE(sum.merged);
+  EXPECT_EQ(g_sequence_calls.load(), 0);
+  EXPECT_FALSE(fs::exists(run / "results"));
+  EXPECT_FALSE(fs::exists(run / "distances"));
+  EXPECT_FALSE(fs::exists(run / "features"));
+}
+
+TEST(Evaluate, ClipSubset) {
+  const auto run = make_run("subset");
+  auto o = options(run);
+  o.clips = {"c1", "c3", "c4"};
+  nnr::eval::run_evaluate(o, fake_backend());
+  const auto t = nnr::io::read_csv(run / "results" / "consistency.csv");
+  for (const auto& r : t.rows) EXPECT_EQ(r[t.column("n")], "3");
+  const auto d = nnr::io::read_npy<double>(run / "distances" / "audio" / "meanvec" / "OG" / "0.npy");
+  EXPECT_EQ(d.shape, (std::vector<std::size_t>{3, 3}));
+  o.clips = {"nope"};
   EXPECT_THROW(nnr::eval::run_evaluate(o, fake_backend()), nnr::Error);
 }
 

@@ -1,9 +1,11 @@
 // The whole stage on tiny inputs: manifest, determinism (threads, shards, resume), stems, bad inputs.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 
 #include "nnr/audio/audio_file.hpp"
 #include "nnr/audio/loudness.hpp"
@@ -32,6 +34,11 @@ const Fixture& fixture() {
     Fixture x;
     x.root = fs::temp_directory_path() / ("nnr_test_stage_" + std::to_string(::getpid()));
     fs::remove_all(x.root);
+    static fs::path cleanup = x.root;
+    std::atexit([] {
+      std::error_code ec;
+      fs::remove_all(cleanup, ec);
+    });
     x.input = x.root / "in";
     fs::create_directories(x.input / "vocals");
     const auto notes = test::harmonic_notes(1.2, 1);

@@ -11,10 +11,6 @@
 #include "nnr/transform/transform.hpp"
 #include "support/signals.hpp"
 
-namespace nnr::transform {
-std::vector<float> pink_noise(std::size_t n, std::uint64_t seed, double exponent);
-}
-
 namespace {
 
 using namespace nnr;
@@ -177,6 +173,28 @@ TEST(Mp3, ClampModeAndBadBitrates) {
   EXPECT_EQ(r.mp3_lag, 0.0);
   EXPECT_THROW(mp->apply(x, 100, 0), Error);
   EXPECT_THROW(make("MP", {{"high_bitrate", "x"}}), Error);
+}
+
+TEST(Registry, EveryMemberBuildsFromDefaultsAndParamsRoundTrip) {
+  const auto dir = std::filesystem::temp_directory_path() / "nnr_test_en";
+  std::filesystem::create_directories(dir);
+  const auto noise_path = dir / "noise_rt.wav";
+  audio::write_audio(noise_path, test::white_noise(0.5, 0.1, 5), kSr, audio::SampleFormat::float32);
+  const auto x = test::harmonic_notes(1.0, 4);
+  for (const auto& info : transform_registry()) {
+    const nlohmann::json given = std::string(info.code) == "EN" ? nlohmann::json{{"noise_file", noise_path.string()}}
+                                                                 : nlohmann::json::object();
+    auto t = make(info.code, given);
+    EXPECT_EQ(t->code(), info.code);
+    const auto p = t->params();
+    EXPECT_EQ(make(info.code, p)->params(), p) << info.code;
+    auto bad = p;
+    bad["no_such_key"] = 1;
+    EXPECT_THROW(make(info.code, bad), Error) << info.code;
+  }
+  EXPECT_EQ(make("PS")->params(), (nlohmann::json{{"engine", "R2"}, {"transients", "crisp"}}));
+  EXPECT_THROW(make("PN", {{"exponent", 3.0}}), Error);
+  EXPECT_THROW(make("PN", {{"exponent", "one"}}), Error);
 }
 
 TEST(Registry, UnknownNameListsValid) {

@@ -1,0 +1,53 @@
+// nnr-train: train the AE, AT, IR or VS network on a dataset directory (see nnr/train/trainer.hpp).
+#include <spdlog/spdlog.h>
+
+#include "common/options.hpp"
+#include "common/run_main.hpp"
+#include "nnr/io/json.hpp"
+#include "nnr/model/networks.hpp"
+#include "nnr/train/trainer.hpp"
+
+namespace {
+
+int body(int argc, char** argv) {
+  CLI::App app{"Train one of the paper's task networks (AE, AT, IR, VS) and write RUN_DIR/models/<task>/"};
+  nnr::apps::CommonOptions common;
+  std::string task, data, out;
+  int epochs = 0;
+  bool resume = false;
+  app.add_option("--task", task, "task: ae (autoencoder), at (auto-tagging), ir (instrument recognition), "
+                                  "vs (voice separation)")
+      ->required()
+      ->check(CLI::IsMember({"ae", "at", "ir", "vs"}));
+  app.add_option("--data", data, "dataset directory (demo corpus root or the task's folder)")->required();
+  app.add_option("--out", out, "run directory; the model goes to RUN_DIR/models/<task>/")->required();
+  app.add_option("--epochs", epochs, "epochs (overrides train.epochs)")->check(CLI::PositiveNumber);
+  app.add_flag("--resume", resume, "continue from RUN_DIR/models/<task>/checkpoint.pt");
+  nnr::apps::add_common_options(app, common, nnr::apps::kConfig | nnr::apps::kSeed | nnr::apps::kThreads |
+                                                 nnr::apps::kDevice);
+  CLI11_PARSE(app, argc, argv);
+  nnr::apps::apply_common_options(common);
+
+  nnr::train::TrainOptions o;
+  o.task = nnr::model::parse_task(task);
+  o.data_dir = data;
+  o.out_dir = out;
+  o.config = nlohmann::json::object();
+  if (!common.config.empty()) {
+    const nlohmann::json file = nnr::io::load_json(common.config);
+    if (file.contains("train")) o.config = file.at("train");
+  }
+  if (epochs > 0) o.config["epochs"] = epochs;
+  o.device = common.device;
+  o.seed = common.seed;
+  o.threads = common.threads;
+  o.resume = resume;
+  const auto s = nnr::train::run_training(o);
+  spdlog::info("nnr-train: {} done, {} epochs; valid loss {:.5g}, {} {:.4g}; model in {}", task, s.epochs,
+               s.final_valid_loss, s.metric, s.final_metric, s.model_dir.string());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) { return nnr::apps::run_main(argc, argv, body); }

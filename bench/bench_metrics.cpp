@@ -1,0 +1,78 @@
+// Metrics hot spots at the paper's scale: 1,000 clips per setting (distance matrices 1000 x 1000).
+// Run: build/bench/bench_metrics --benchmark_min_time=0.2
+#include <benchmark/benchmark.h>
+
+#include "nnr/core/random.hpp"
+#include "nnr/metrics/consistency.hpp"
+#include "nnr/metrics/task_metrics.hpp"
+#include "support/signals.hpp"
+
+namespace {
+
+nnr::MatrixD random_matrix(std::size_t n, std::uint64_t seed) {
+  nnr::Rng rng(seed);
+  nnr::MatrixD d(n, n);
+  for (auto& v : d.data) v = nnr::uniform01(rng);
+  return d;
+}
+
+void BM_Delta(benchmark::State& st) {
+  const auto d = random_matrix(static_cast<std::size_t>(st.range(0)), 1);
+  for (auto _ : st) benchmark::DoNotOptimize(nnr::metrics::delta(d));
+}
+BENCHMARK(BM_Delta)->Arg(1000)->Unit(benchmark::kMillisecond);
+
+void BM_PerClipSpearman(benchmark::State& st) {
+  const auto n = static_cast<std::size_t>(st.range(0));
+  const auto a = random_matrix(n, 1), l = random_matrix(n, 2);
+  for (auto _ : st) benchmark::DoNotOptimize(nnr::metrics::per_clip_spearman(a, l));
+}
+BENCHMARK(BM_PerClipSpearman)->Arg(1000)->Unit(benchmark::kMillisecond);
+
+void BM_PooledSpearman(benchmark::State& st) {
+  const auto n = static_cast<std::size_t>(st.range(0));
+  const auto a = random_matrix(n, 1), l = random_matrix(n, 2);
+  for (auto _ : st) benchmark::DoNotOptimize(nnr::metrics::pooled_spearman(a, l));
+}
+BENCHMARK(BM_PooledSpearman)->Arg(1000)->Unit(benchmark::kMillisecond);
+
+// B resamples of the pooled rho, one thread: per-resample cost is what matters.
+void BM_PooledBootstrap(benchmark::State& st) {
+  const auto n = static_cast<std::size_t>(st.range(0));
+  const auto a = random_matrix(n, 1), l = random_matrix(n, 2);
+  nnr::metrics::BootstrapOptions o;
+  o.resamples = static_cast<int>(st.range(1));
+  o.threads = 1;
+  for (auto _ : st) benchmark::DoNotOptimize(nnr::metrics::bootstrap_pooled_spearman(a, l, o));
+  st.counters["resamples/s"] = benchmark::Counter(static_cast<double>(o.resamples), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_PooledBootstrap)->Args({1000, 0})->Args({1000, 100})->Unit(benchmark::kMillisecond);
+
+void BM_MeanBootstrap(benchmark::State& st) {
+  std::vector<double> v(1000);
+  nnr::Rng rng(3);
+  for (auto& x : v) x = nnr::uniform01(rng);
+  nnr::metrics::BootstrapOptions o;
+  for (auto _ : st) benchmark::DoNotOptimize(nnr::metrics::bootstrap_mean(v, o));
+}
+BENCHMARK(BM_MeanBootstrap)->Unit(benchmark::kMillisecond);
+
+void BM_SdrFramewise(benchmark::State& st) {
+  const auto s = nnr::test::white_noise(4.0, 0.3, 1), n = nnr::test::white_noise(4.0, 0.03, 2);
+  std::vector<float> e(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) e[i] = s[i] + n[i];
+  for (auto _ : st) benchmark::DoNotOptimize(nnr::metrics::sdr_bsseval_v4(s, e, 22050));
+}
+BENCHMARK(BM_SdrFramewise)->Unit(benchmark::kMillisecond);
+
+void BM_BssEvalDecomposition(benchmark::State& st) {
+  const auto s = nnr::test::white_noise(4.0, 0.3, 1), n = nnr::test::white_noise(4.0, 0.03, 2);
+  std::vector<float> e(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) e[i] = s[i] + n[i];
+  for (auto _ : st) benchmark::DoNotOptimize(nnr::metrics::bss_eval_v4(s, e, 22050));
+}
+BENCHMARK(BM_BssEvalDecomposition)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

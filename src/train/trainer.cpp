@@ -1,0 +1,429 @@
+#include "nnr/train/trainer.hpp"
+
+#include <spdlog/spdlog.h>
+#include <torch/optim/adam.h>
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
+#include <torch/utils.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+#include "../model/features_compat.hpp"
+#include "metrics_compat.hpp"
+#include "nnr/audio/audio_file.hpp"
+#include "nnr/core/error.hpp"
+#include "nnr/core/parallel.hpp"
+#include "nnr/core/progress.hpp"
+#include "nnr/core/random.hpp"
+#include "nnr/core/version.hpp"
+#include "nnr/io/atomic_file.hpp"
+#include "nnr/io/csv.hpp"
+#include "nnr/io/json.hpp"
+#include "nnr/model/device.hpp"
+#include "nnr/train/dataset.hpp"
+
+namespace nnr::train {
+
+namespace fs = std::filesystem;
+using model::Task;
+using Json = nlohmann::json;
+
+// ------------------------------------------------------------------------------------------------
+TrainConfig TrainConfig::from_json(Task task, const Json& section) {
+  const Json s = section.is_null() ? Json::object() : section;
+  const std::string ctx = "config: train";
+  io::check_keys(s,
+                 {"preset", "frames", "bins", "channels", "dropout", "epochs", "batch_size", "clips_per_batch",
+                  "steps_per_epoch", "lr", "weight_decay", "valid_fraction", "test_fraction", "valid_crops"},
+                 ctx);
+  TrainConfig c;
+  try {
+    c.model = model::model_config_from_json(s);
+  } catch (const nlohmann::json::exception& e) {
+    throw_config(ctx + ": wrong type in preset/frames/bins/channels/dropout: " + e.what());
+  }
+  const bool big = task == Task::at || task == Task::ir;
+  c.epochs = io::get_or<int>(s, "epochs", task == Task::ae ? 500 : task == Task::at ? 200 : task == Task::ir ? 500 : 5000, ctx);
+  c.batch_size = io::get_or<int>(s, "batch_size", big ? 128 : 48, ctx);
+  c.clips_per_batch = io::get_or<int>(s, "clips_per_batch", 24, ctx);
+  c.steps_per_epoch = io::get_or<int>(s, "steps_per_epoch", 0, ctx);
+  c.lr = io::get_or<double>(s, "lr", 1e-3, ctx);
+  c.weight_decay = io::get_or<double>(s, "weight_decay", 1e-7, ctx);
+  c.valid_fraction = io::get_or<double>(s, "valid_fraction", task == Task::vs ? 0.3 : 0.1, ctx);
+  c.test_fraction = io::get_or<double>(s, "test_fraction", 0.1, ctx);
+  c.valid_crops = io::get_or<int>(s, "valid_crops", task == Task::vs ? 4 : 1, ctx);
+  auto need = [&](bool ok, const std::string& what) {
+    if (!ok) throw_config(ctx + ": " + what);
+  };
+  need(c.epochs >= 1, "epochs must be >= 1");
+  need(c.batch_size >= 1, "batch_size must be >= 1");
+  need(c.clips_per_batch >= 1, "clips_per_batch must be >= 1");
+  need(c.steps_per_epoch >= 0, "steps_per_epoch must be >= 0 (0: automatic)");
+  need(c.lr > 0, "lr must be > 0");
+  need(c.weight_decay >= 0, "weight_decay must be >= 0");
+  need(c.valid_fraction > 0 && c.valid_fraction < 1, "valid_fraction must be in (0, 1)");
+  need(c.test_fraction >= 0 && c.valid_fraction + c.test_fraction < 1, "test_fraction must be in [0, 1 - valid_fraction)");
+  need(c.valid_crops >= 1, "valid_crops must be >= 1");
+  return c;
+}
+
+Json TrainConfig::to_json() const {
+  Json j = model.to_json();
+  j.update({{"epochs", epochs}, {"batch_size", batch_size}, {"clips_per_batch", clips_per_batch},
+            {"steps_per_epoch", steps_per_epoch}, {"lr", lr}, {"weight_decay", weight_decay},
+            {"valid_fraction", valid_fraction}, {"test_fraction", test_fraction}, {"valid_crops", valid_crops}});
+  return j;
+}
+
+// ------------------------------------------------------------------------------------------------
+namespace {
+
+struct LogRow {
+  int epoch;
+  double train_loss, valid_loss;
+  std::string metric;
+  double value, seconds;
+};
+
+std::string metric_name(Task t) {
+  switch (t) {
+    case Task::ae: return "mse";
+    case Task::at: return "auc";
+    case Task::ir: return "accuracy";
+    case Task::vs: return "sdr";
+  }
+  return "";
+}
+
+// Standardise every clip with the training statistics and keep the first `bins` bins.
+void standardise(std::vector<ClipData>& clips, const model::detail::Scaler& scaler, int bins) {
+  for (auto& c : clips) {
+    scaler.apply(c.x);
+    MatrixF y(c.x.rows, static_cast<std::size_t>(bins));
+    for (std::size_t t = 0; t < y.rows; ++t) std::memcpy(y.row(t), c.x.row(t), sizeof(float) * y.cols);
+    c.x = std::move(y);
+  }
+}
+
+torch::Tensor empty_input(std::int64_t b, const model::ModelConfig& m) {
+  return torch::empty({b, 1, m.frames, m.bins});
+}
+
+// Batch of crops (clip, first frame), built on the CPU.
+model::Batch assemble(const std::vector<ClipData>& data, const std::vector<std::pair<std::size_t, std::size_t>>& crops,
+                      Task task, const model::ModelConfig& m, int n_classes) {
+  const auto B = static_cast<std::int64_t>(crops.size());
+  const std::size_t block = static_cast<std::size_t>(m.frames) * static_cast<std::size_t>(m.bins);
+  model::Batch b;
+  b.x = empty_input(B, m);
+  if (task == Task::at) b.tags = torch::zeros({B, n_classes});
+  if (task == Task::ir) b.classes = torch::empty({B}, torch::kLong);
+  if (task == Task::vs) b.mix_mag = empty_input(B, m), b.voc_mag = empty_input(B, m), b.acc_mag = empty_input(B, m);
+  for (std::size_t k = 0; k < crops.size(); ++k) {
+    const ClipData& c = data[crops[k].first];
+    const std::size_t off = crops[k].second;
+    std::memcpy(b.x.data_ptr<float>() + k * block, c.x.row(off), sizeof(float) * block);
+    if (task == Task::at)
+      for (int t : c.tags) b.tags[static_cast<std::int64_t>(k)][t] = 1.0f;
+    if (task == Task::ir) b.classes.data_ptr<std::int64_t>()[k] = c.label;
+    if (task == Task::vs) {
+      std::memcpy(b.mix_mag.data_ptr<float>() + k * block, c.mix.row(off), sizeof(float) * block);
+      std::memcpy(b.voc_mag.data_ptr<float>() + k * block, c.voc.row(off), sizeof(float) * block);
+      std::memcpy(b.acc_mag.data_ptr<float>() + k * block, c.acc.row(off), sizeof(float) * block);
+    }
+  }
+  return b;
+}
+
+// The paper's batching (section 4.1): `clips_per_batch` clips drawn at random, fresh random crops from
+// them. Its own generator per (seed, epoch, batch): resuming needs no sampler state.
+std::vector<std::pair<std::size_t, std::size_t>> draw_crops(const std::vector<ClipData>& data, const TrainConfig& cfg,
+                                                           std::uint64_t seed, int epoch, int step) {
+  Rng rng(derive_seed(seed, "batch", std::to_string(epoch), std::to_string(step)));
+  const std::size_t n = data.size();
+  const std::size_t k = std::min<std::size_t>(n, static_cast<std::size_t>(cfg.clips_per_batch));
+  std::vector<std::size_t> idx(n);
+  std::iota(idx.begin(), idx.end(), 0);
+  for (std::size_t i = 0; i < k; ++i) std::swap(idx[i], idx[i + uniform_index(rng, n - i)]);
+  std::vector<std::pair<std::size_t, std::size_t>> crops;
+  for (int b = 0; b < cfg.batch_size; ++b) {
+    const std::size_t c = idx[static_cast<std::size_t>(b) % k];
+    const std::size_t span = data[c].x.rows - static_cast<std::size_t>(cfg.model.frames) + 1;
+    crops.emplace_back(c, uniform_index(rng, span));
+  }
+  return crops;
+}
+
+// Fixed validation crops: the centre, or `valid_crops` evenly spaced ones.
+std::vector<std::pair<std::size_t, std::size_t>> valid_crops(const std::vector<ClipData>& data, const TrainConfig& cfg) {
+  std::vector<std::pair<std::size_t, std::size_t>> crops;
+  for (std::size_t c = 0; c < data.size(); ++c) {
+    const std::size_t span = data[c].x.rows - static_cast<std::size_t>(cfg.model.frames);
+    const int k = cfg.valid_crops;
+    for (int j = 0; j < k; ++j)
+      crops.emplace_back(c, static_cast<std::size_t>(std::llround(static_cast<double>(span) * (j + 0.5) / k)));
+  }
+  return crops;
+}
+
+// The mixture's complex STFT masked and resynthesised (mixture phase), vs. the vocal reference.
+double crop_sdr(const ClipData& c, std::size_t off, const torch::Tensor& mask /*[T,F] cpu*/, int frames) {
+  const auto hop = model::detail::kHop, n_fft = model::detail::kNFft;
+  const std::size_t len = static_cast<std::size_t>(frames - 1) * hop;
+  const std::size_t a0 = off * hop;
+  if (c.mix_audio.size() < a0 + len) return std::nan("");
+  // Frames off..off+T-1 of the track's STFT = the STFT of the audio around them.
+  const std::int64_t s0 = static_cast<std::int64_t>(a0) - n_fft / 2, s1 = static_cast<std::int64_t>(a0 + len) + n_fft / 2;
+  std::vector<float> seg(static_cast<std::size_t>(s1 - s0), 0.0f);
+  for (std::int64_t i = s0; i < s1; ++i)
+    if (i >= 0 && i < static_cast<std::int64_t>(c.mix_audio.size()))
+      seg[static_cast<std::size_t>(i - s0)] = c.mix_audio[static_cast<std::size_t>(i)];
+  const torch::Tensor window = torch::hann_window(n_fft);
+  const torch::Tensor x = torch::from_blob(seg.data(), {static_cast<std::int64_t>(seg.size())}).clone();
+  torch::Tensor spec = torch::stft(x, n_fft, hop, n_fft, window, false, true, true);  // [513, T]
+  spec = spec.slice(1, 0, frames);
+  torch::Tensor m = mask.t();  // [F, T]
+  if (m.size(0) < spec.size(0))
+    m = torch::cat({m, m.slice(0, m.size(0) - 1).expand({spec.size(0) - m.size(0), m.size(1)})}, 0);
+  const torch::Tensor est = torch::istft(spec * m, n_fft, hop, n_fft, window, true, false, true,
+                                         static_cast<std::int64_t>(len));
+  const std::vector<float> e(est.data_ptr<float>(), est.data_ptr<float>() + est.numel());
+  const std::vector<float> r(c.voc_audio.begin() + static_cast<long>(a0), c.voc_audio.begin() + static_cast<long>(a0 + len));
+  return detail::sdr(r, e, audio::kSampleRate);
+}
+
+struct ValidResult {
+  double loss = 0, metric = 0;
+};
+
+ValidResult validate(model::TaskNet& net, const std::vector<ClipData>& data, const TrainConfig& cfg, Task task,
+                     int n_classes, const torch::Device& device) {
+  torch::NoGradGuard no_grad;
+  net.eval();
+  const auto crops = valid_crops(data, cfg);
+  ValidResult r;
+  MatrixF scores(crops.size(), static_cast<std::size_t>(std::max(n_classes, 1)));
+  Matrix<std::uint8_t> labels(crops.size(), scores.cols);
+  std::vector<int> predicted, truth;
+  std::vector<double> sdrs;
+  for (std::size_t s = 0; s < crops.size(); s += static_cast<std::size_t>(cfg.batch_size)) {
+    const std::vector<std::pair<std::size_t, std::size_t>> chunk(
+        crops.begin() + static_cast<long>(s),
+        crops.begin() + static_cast<long>(std::min(crops.size(), s + static_cast<std::size_t>(cfg.batch_size))));
+    const model::Batch b = assemble(data, chunk, task, cfg.model, n_classes).to(device);
+    r.loss += net.loss(b).item<double>() * static_cast<double>(chunk.size());
+    if (task == Task::ae) continue;
+    const torch::Tensor p = net.predict(b.x).to(torch::kCPU).contiguous();
+    for (std::size_t k = 0; k < chunk.size(); ++k) {
+      const ClipData& c = data[chunk[k].first];
+      if (task == Task::at) {
+        std::memcpy(scores.row(s + k), p.data_ptr<float>() + k * scores.cols, sizeof(float) * scores.cols);
+        for (int t : c.tags) labels(s + k, static_cast<std::size_t>(t)) = 1;
+      } else if (task == Task::ir) {
+        predicted.push_back(static_cast<int>(p[static_cast<std::int64_t>(k)].argmax().item<std::int64_t>()));
+        truth.push_back(c.label);
+      } else {
+        sdrs.push_back(crop_sdr(c, chunk[k].second, p[static_cast<std::int64_t>(k)][0], cfg.model.frames));
+      }
+    }
+  }
+  r.loss /= static_cast<double>(crops.size());
+  if (task == Task::ae) r.metric = r.loss;
+  if (task == Task::at) r.metric = detail::clipwise_auc(scores, labels);
+  if (task == Task::ir) r.metric = detail::accuracy(predicted, truth);
+  if (task == Task::vs) {
+    std::vector<double> ok;
+    for (double v : sdrs)
+      if (std::isfinite(v)) ok.push_back(v);
+    std::sort(ok.begin(), ok.end());
+    r.metric = ok.empty() ? std::nan("") : ok.size() % 2 ? ok[ok.size() / 2] : 0.5 * (ok[ok.size() / 2 - 1] + ok[ok.size() / 2]);
+  }
+  return r;
+}
+
+void save_checkpoint(const fs::path& path, model::TaskNet& net, torch::optim::Adam& opt, int epoch) {
+  io::write_atomic_with(path, [&](const fs::path& tmp) {
+    torch::serialize::OutputArchive ar, m, o;
+    net.save(m);
+    opt.save(o);
+    ar.write("model", m);
+    ar.write("optimizer", o);
+    ar.write("epoch", c10::IValue(static_cast<std::int64_t>(epoch)));
+    ar.save_to(tmp.string());
+  });
+}
+
+int load_checkpoint(const fs::path& path, model::TaskNet& net, torch::optim::Adam& opt, const torch::Device& device) {
+  try {
+    torch::serialize::InputArchive ar, m, o;
+    ar.load_from(path.string(), device);
+    ar.read("model", m);
+    ar.read("optimizer", o);
+    net.load(m);
+    opt.load(o);
+    c10::IValue epoch;
+    ar.read("epoch", epoch);
+    return static_cast<int>(epoch.toInt());
+  } catch (const c10::Error& e) {
+    throw_input("train: cannot resume from " + path.string() + " (does it match this config?): " +
+                e.what_without_backtrace());
+  }
+}
+
+void write_log(const fs::path& path, const std::vector<LogRow>& rows) {
+  io::CsvWriter w({"epoch", "train_loss", "valid_loss", "metric", "value", "seconds"});
+  for (const auto& r : rows)
+    w.add_row({std::to_string(r.epoch), io::format_number(r.train_loss), io::format_number(r.valid_loss), r.metric,
+               io::format_number(r.value), io::format_number(r.seconds)});
+  w.write(path);
+}
+
+std::vector<LogRow> read_log(const fs::path& path, int up_to_epoch) {
+  std::vector<LogRow> rows;
+  if (!fs::exists(path)) return rows;
+  const io::CsvTable t = io::read_csv(path);
+  for (const auto& r : t.rows) {
+    LogRow l{std::stoi(r[t.column("epoch")]), std::stod(r[t.column("train_loss")]), std::stod(r[t.column("valid_loss")]),
+             r[t.column("metric")], std::stod(r[t.column("value")]), std::stod(r[t.column("seconds")])};
+    if (l.epoch <= up_to_epoch) rows.push_back(l);
+  }
+  return rows;
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------------------------------------
+TrainSummary run_training(const TrainOptions& o) {
+  const Task task = o.task;
+  const std::string tname = model::task_name(task);
+  const TrainConfig cfg = TrainConfig::from_json(task, o.config);
+  const int threads = resolve_threads(o.threads);
+  torch::set_num_threads(threads);
+  const torch::Device device = model::parse_device(o.device);
+
+  const fs::path dir = o.out_dir / "models" / tname;
+  const fs::path ckpt = dir / "checkpoint.pt", log_path = dir / "train_log.csv";
+  const bool have_ckpt = fs::exists(ckpt);
+  if (have_ckpt && !o.resume)
+    throw_config("train: " + ckpt.string() + " exists; pass --resume to continue that run, or choose another --out");
+  if (o.resume && !have_ckpt) spdlog::warn("train: --resume but no checkpoint in {}; starting from scratch", dir.string());
+
+  // Data: index, decode, standardise (training-set statistics, kept with the model).
+  const DatasetIndex index = index_dataset(task, o.data_dir, o.seed, cfg.valid_fraction, cfg.test_fraction);
+  spdlog::info("train: {} data {}: {} train, {} valid, {} test clips", tname, index.root.string(), index.count("train"),
+               index.count("valid"), index.count("test"));
+  std::vector<ClipData> train = load_split(index, "train", cfg.model.frames, cfg.model.bins, threads);
+  std::vector<ClipData> valid = load_split(index, "valid", cfg.model.frames, cfg.model.bins, threads, task == Task::vs);
+  fs::create_directories(dir);
+  const fs::path scaler_path = dir / "scaler.json";
+  model::detail::Scaler scaler;
+  if (o.resume && have_ckpt && fs::exists(scaler_path)) {
+    scaler = model::detail::load_scaler(scaler_path);
+  } else {
+    model::detail::ScalerAccumulator acc;
+    for (const auto& c : train) acc.add(c.x);
+    scaler = acc.finish();
+    model::detail::save_scaler(scaler_path, scaler);
+  }
+  standardise(train, scaler, cfg.model.bins);
+  standardise(valid, scaler, cfg.model.bins);
+
+  const int n_classes = static_cast<int>(index.class_names.size());
+  Json versions = library_versions();
+  versions["torch"] = model::torch_version();
+  Json meta = {{"task", tname},
+               {"model", cfg.model.to_json()},
+               {"frames", cfg.model.frames},
+               {"bins", cfg.model.bins},
+               {"embedding_dim", cfg.model.embedding_dim()},
+               {"class_names", index.class_names},
+               {"data_dir", fs::absolute(o.data_dir).string()},
+               {"seed", o.seed},
+               {"train", cfg.to_json()},
+               {"n_fft", model::detail::kNFft},
+               {"hop", model::detail::kHop},
+               {"sample_rate", audio::kSampleRate},
+               {"versions", versions}};
+  io::write_json(dir / "model.json", meta);
+  io::CsvWriter splits({"clip_id", "split", "path"});
+  for (const auto& c : index.clips) splits.add_row({c.id, c.split, c.audio[0].string()});
+  splits.write(dir / "splits.csv");
+
+  // Model and optimiser (Adam, amsgrad, section 2.3).
+  torch::manual_seed(derive_seed(o.seed, "init"));
+  auto net = model::make_task_net(task, cfg.model, n_classes);
+  net->to(device);
+  torch::optim::Adam opt(net->parameters(),
+                         torch::optim::AdamOptions(cfg.lr).weight_decay(cfg.weight_decay).amsgrad(true));
+  int start = 0;
+  if (o.resume && have_ckpt) {
+    start = load_checkpoint(ckpt, *net, opt, device);
+    spdlog::info("train: resuming {} after epoch {}", tname, start);
+  }
+  std::vector<LogRow> log = read_log(log_path, start);
+  if (start == 0) log.clear();
+
+  const int steps = cfg.steps_per_epoch > 0
+                        ? cfg.steps_per_epoch
+                        : static_cast<int>((train.size() + static_cast<std::size_t>(cfg.clips_per_batch) - 1) /
+                                           static_cast<std::size_t>(cfg.clips_per_batch));
+  int last_good = start;
+  for (int epoch = start; epoch < cfg.epochs; ++epoch) {
+    const auto t0 = std::chrono::steady_clock::now();
+    torch::manual_seed(derive_seed(o.seed, "epoch", std::to_string(epoch)));
+    net->train();
+    double sum = 0;
+    Progress progress("nnr-train " + tname + " epoch " + std::to_string(epoch + 1) + "/" + std::to_string(cfg.epochs),
+                      static_cast<std::size_t>(steps), "batches");
+    for (int step = 0; step < steps; ++step) {
+      const model::Batch b =
+          assemble(train, draw_crops(train, cfg, o.seed, epoch, step), task, cfg.model, n_classes).to(device);
+      torch::Tensor loss = net->loss(b);
+      const double v = loss.item<double>();
+      if (!std::isfinite(v))
+        throw_input("train: loss is " + std::string(std::isnan(v) ? "NaN" : "infinite") + " at epoch " +
+                    std::to_string(epoch + 1) + " batch " + std::to_string(step + 1) + "; training stopped. " +
+                    (last_good > 0 ? "The last good checkpoint (epoch " + std::to_string(last_good) + ") is kept in " +
+                                         ckpt.string()
+                                   : std::string("No checkpoint was written yet")) +
+                    "; lower train.lr (now " + io::format_number(cfg.lr) + ") or check the data");
+      opt.zero_grad();
+      loss.backward();
+      opt.step();
+      sum += v;
+      progress.tick();
+    }
+    progress.finish();
+    const ValidResult vr = validate(*net, valid, cfg, task, n_classes, device);
+    if (!std::isfinite(vr.loss))
+      throw_input("train: validation loss is not finite after epoch " + std::to_string(epoch + 1) +
+                  "; training stopped. The last good checkpoint (epoch " + std::to_string(last_good) + ") is kept in " +
+                  ckpt.string() + "; lower train.lr or check the data");
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    log.push_back({epoch + 1, sum / steps, vr.loss, metric_name(task), vr.metric, secs});
+    save_checkpoint(ckpt, *net, opt, epoch + 1);
+    write_log(log_path, log);
+    last_good = epoch + 1;
+    spdlog::info("train: {} epoch {}/{}: train_loss {:.5g} valid_loss {:.5g} {} {:.4g} ({:.1f} s)", tname, epoch + 1,
+                 cfg.epochs, sum / steps, vr.loss, metric_name(task), vr.metric, secs);
+  }
+  model::save_weights(*net, dir / "model.pt");
+  meta["epochs_completed"] = std::max(start, cfg.epochs);
+  io::write_json(dir / "model.json", meta);
+
+  TrainSummary s;
+  s.model_dir = dir;
+  s.epochs = std::max(start, cfg.epochs);
+  s.metric = metric_name(task);
+  if (!log.empty()) {
+    s.final_train_loss = log.back().train_loss;
+    s.final_valid_loss = log.back().valid_loss;
+    s.final_metric = log.back().value;
+  }
+  return s;
+}
+
+}  // namespace nnr::train
