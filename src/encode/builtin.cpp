@@ -16,7 +16,7 @@ const std::vector<EncoderEntry>& encoder_registry() {
        [](const std::string&, const EncoderSettings& s) { return make_task_encoder("ir", s); }, false},
       {"vs", "vocal separation U-Net encoder, 256-d (models/vs); predictions: vocals SDR (dB)",
        [](const std::string&, const EncoderSettings& s) { return make_task_encoder("vs", s); }, false},
-      {"torchscript", "torchscript:FILE, your own TorchScript module [B,1,T,F] or [B,samples] -> [B,D]",
+      {"torchscript", "your own TorchScript module: [B,1,T,F] dB spectrogram or [B,samples] audio -> [B,D]",
        [](const std::string& file, const EncoderSettings& s) { return detail::make_torchscript_encoder(file, s); },
        true},
   };

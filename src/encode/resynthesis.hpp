@@ -12,4 +12,10 @@ namespace nnr::encode::detail {
 /// Throws Error(input) when the mask is larger than the STFT.
 torch::Tensor masked_resynthesis(const torch::Tensor& wave, const torch::Tensor& mask);
 
+/// Samples [first, second) of a length-`length` signal that only STFT frames covered by a centred mask of
+/// `mask_frames` frames contribute to (hop 256, window 1024): the span where the estimate is fully the
+/// network's. The whole signal when the mask covers every frame (the paper-code preset); the centre
+/// ~1.45 s of 2 s for the paper preset's 128 frames.
+std::pair<int64_t, int64_t> covered_samples(int64_t length, int64_t mask_frames);
+
 }  // namespace nnr::encode::detail

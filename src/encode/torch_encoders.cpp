@@ -28,6 +28,14 @@ constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 
+/// The informative line of a TorchScript interpreter error: the last non-empty one ("RuntimeError: ...").
+std::string last_line(const std::string& s) {
+  std::size_t end = s.find_last_not_of(" \n\r\t");
+  if (end == std::string::npos) return s;
+  const std::size_t begin = s.rfind('\n', end);
+  return s.substr(begin == std::string::npos ? 0 : begin + 1, end + 1 - (begin == std::string::npos ? 0 : begin + 1));
+}
+
 /// [batch, len] float tensor holding `windows` in its first rows, zeros after.
 torch::Tensor audio_batch(const std::vector<std::vector<float>>& windows, std::size_t batch, std::size_t len) {
   auto t = torch::zeros({static_cast<int64_t>(batch), static_cast<int64_t>(len)}, torch::kFloat);
@@ -59,6 +67,15 @@ torch::Tensor masked_resynthesis(const torch::Tensor& wave, const torch::Tensor&
   return torch::istft(spec * full, n_fft, hop, n_fft, window, true, false, true, wave.size(1), false)
       .to(torch::kCPU, torch::kFloat)
       .contiguous();
+}
+
+std::pair<int64_t, int64_t> covered_samples(int64_t length, int64_t mask_frames) {
+  const int64_t hop = 256, half = 512, total = 1 + length / hop;
+  const int64_t t0 = (total - std::min(mask_frames, total)) / 2, t1 = t0 + std::min(mask_frames, total);
+  // Sample s is touched by frames t with |s - t*hop| < half; all of them must lie in [t0, t1).
+  const int64_t first = t0 == 0 ? 0 : (t0 - 1) * hop + half + 1;
+  const int64_t last = t1 == total ? length : std::min(length, t1 * hop - half + 1);
+  return {std::min(first, length), std::max(std::min(first, length), last)};
 }
 
 namespace {
@@ -140,7 +157,8 @@ class TorchScriptEncoder final : public Encoder {
       out = module_.forward({x});
     } catch (const std::exception& e) {
       throw_input("encode: TorchScript forward failed on input " + shape_str(x.sizes().vec()) + " (file=" + file_ +
-                  "): " + first_line(e.what()) + "; see the contract in the nnr-encode docs");
+                  ", encode.torchscript.input=" + (spectrogram_ ? "spectrogram" : "audio") + "): " +
+                  last_line(e.what()) + "; see the TorchScript contract in the nnr-encode docs");
     }
     if (!out.isTensor())
       throw_input("encode: TorchScript module returned " + out.tagKind() + ", not one Tensor [B, D] (file=" + file_ + ")");
@@ -229,14 +247,17 @@ class TaskEncoder final : public Encoder {
                   const torch::Tensor& mask, MatrixF& predictions) {
     const int64_t len = static_cast<int64_t>(info_.window_samples);
     const auto est = masked_resynthesis(audio_batch(padded, batch_, info_.window_samples).to(device_), mask);
+    const auto [first, last] = covered_samples(len, mask.size(2));
     for (std::size_t i = 0; i < predictions.rows; ++i) {
       if (refs.empty() || refs[i].empty()) {
         predictions(i, 0) = kNaN;
         continue;
       }
+      // Scored where the estimate is wholly the network's (all of it for a mask over every frame).
       const float* e = est.data_ptr<float>() + static_cast<int64_t>(i) * len;
-      const std::vector<float> estimate(e, e + len);
-      predictions(i, 0) = static_cast<float>(metrics::sdr_bsseval_v4(refs[i], estimate, audio::kSampleRate, 1.0, 1.0));
+      const std::vector<float> estimate(e + first, e + last), reference(refs[i].begin() + first, refs[i].begin() + last);
+      predictions(i, 0) =
+          static_cast<float>(metrics::sdr_bsseval_v4(reference, estimate, audio::kSampleRate, 1.0, 1.0));
     }
   }
 

@@ -280,12 +280,15 @@ void ScalerAccumulator::add(const MatrixF& x) {
   if (x.cols != mean_.size())
     throw_input("features: scaler accumulator bin count mismatch (bins=" + std::to_string(x.cols) +
                 ", expected=" + std::to_string(mean_.size()) + ")");
+  for (std::size_t i = 0; i < x.data.size(); ++i)  // validate first: a throw leaves the state unchanged
+    if (!std::isfinite(x.data[i]))
+      throw_input("features: non-finite value in scaler input (frame=" + std::to_string(i / x.cols) +
+                  "); check the clip's features");
   for (std::size_t t = 0; t < x.rows; ++t) {
     const float* r = x.row(t);
     n_ += 1.0;
     for (std::size_t k = 0; k < x.cols; ++k) {
       const double v = r[k];
-      if (!std::isfinite(v)) throw_input("features: non-finite value in scaler input (frame=" + std::to_string(t) + ")");
       const double delta = v - mean_[k];
       mean_[k] += delta / n_;
       m2_[k] += delta * (v - mean_[k]);

@@ -44,6 +44,15 @@ TEST(Simple, MatchesNaiveJoin) {
   }
 }
 
+TEST(Simple, LongSequencesUseTheRowRingAndStillMatch) {
+  // 800 x 700 frames exceed the whole-matrix threshold (2^19 pairs): the ring-buffer path.
+  const MatrixF a = nnr::test::random_sequence(800, 3, 5), b = nnr::test::random_sequence(700, 3, 6);
+  const auto fast = d::simple_profile(a, b, 50);
+  const auto ref = naive_profile(a, b, 50);
+  ASSERT_EQ(fast.size(), ref.size());
+  for (std::size_t i = 0; i < ref.size(); ++i) EXPECT_NEAR(fast[i], ref[i], 1e-9 * ref[i] + 1e-9) << i;
+}
+
 TEST(Simple, MedianIdentityAndAsymmetry) {
   const MatrixF a = nnr::test::random_sequence(80, 4, 1), b = nnr::test::random_sequence(120, 4, 2);
   EXPECT_EQ(d::simple_distance(a, a, 20), 0.0);

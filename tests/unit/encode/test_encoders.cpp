@@ -136,6 +136,17 @@ TEST(Resynthesis, UnitMaskGivesBackTheMixture) {
   // Zero mask: silence. A mask smaller than the STFT covers its centre frames only.
   EXPECT_EQ(encode::detail::masked_resynthesis(wave, torch::zeros({3, 1, 173, 513})).abs().max().item<float>(), 0.0f);
   const auto part = encode::detail::masked_resynthesis(wave, torch::ones({3, 1, 101, 513}));
-  EXPECT_LT((part - wave).narrow(1, 20000, 4000).abs().max().item<float>(), 1e-4f);
+  const auto [first, last] = encode::detail::covered_samples(44100, 101);
+  EXPECT_LT((part - wave).narrow(1, first, last - first).abs().max().item<float>(), 1e-4f);
+  EXPECT_GT((part - wave).narrow(1, first - 300, 300).abs().max().item<float>(), 1e-3f);
   EXPECT_THROW(encode::detail::masked_resynthesis(wave, torch::ones({3, 1, 200, 513})), Error);
+}
+
+TEST(Resynthesis, CoveredSamples) {
+  EXPECT_EQ(encode::detail::covered_samples(44100, 173), (std::pair<int64_t, int64_t>{0, 44100}));
+  // paper preset: 128 of 173 frames, t0 = 22 -> frames 22..149
+  EXPECT_EQ(encode::detail::covered_samples(44100, 128), (std::pair<int64_t, int64_t>{21 * 256 + 513, 150 * 256 - 511}));
+  const auto part = encode::detail::covered_samples(44100, 101);
+  EXPECT_GT(part.first, 0);
+  EXPECT_LT(part.second, 44100);
 }

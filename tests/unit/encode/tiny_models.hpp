@@ -18,12 +18,13 @@ inline std::vector<std::string> tiny_class_names(const std::string& task) {
   return names;
 }
 
-/// Writes <models>/<task>/ for the "tiny" preset (32 frames x 64 bins) with seeded random weights.
-inline void write_tiny_model(const std::filesystem::path& models, const std::string& task) {
+/// Writes <models>/<task>/ for a model preset ("tiny": 32 frames x 64 bins) with seeded random weights.
+inline void write_tiny_model(const std::filesystem::path& models, const std::string& task,
+                             const std::string& preset = "tiny") {
   const auto dir = models / task;
   std::filesystem::create_directories(dir);
   torch::manual_seed(7);
-  const auto cfg = model::model_preset("tiny");
+  const auto cfg = model::model_preset(preset);
   const auto names = tiny_class_names(task);
   auto net = model::make_task_net(model::parse_task(task), cfg, static_cast<int>(names.size()));
   model::save_weights(*net, dir / "model.pt");

@@ -74,6 +74,16 @@ TEST(Scaler, JsonRoundTripAndErrors) {
   nnr::MatrixF wrong(2, 5);
   EXPECT_THROW(s.apply(wrong), nnr::Error);
   EXPECT_THROW(f::ScalerAccumulator().finish(), nnr::Error);
+  f::ScalerAccumulator acc2 = acc;
+  nnr::MatrixF bad = ramp(3, 0);
+  bad(1, 1) = std::nanf("");
+  try {
+    acc2.add(bad);
+    ADD_FAILURE();
+  } catch (const nnr::Error& e) {
+    EXPECT_EQ(e.kind(), nnr::ErrorKind::input);
+  }
+  EXPECT_EQ(acc2.count(), acc.count());  // unchanged by the failed add
   EXPECT_THROW(f::load_scaler(dir / "missing.json"), nnr::Error);
   std::filesystem::remove_all(dir);
 }

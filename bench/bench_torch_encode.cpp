@@ -1,0 +1,46 @@
+// nnr-encode's encoders on one batch of 32 two-second windows (CPU): MFCC-144 and the task networks
+// (untrained weights; speed does not depend on them) for the paper and paper-code presets.
+// Run: build/bench/bench_torch_encode --benchmark_min_time=1
+#include <benchmark/benchmark.h>
+
+#include "nnr/encode/encoder.hpp"
+#include "support/signals.hpp"
+#include "unit/encode/tiny_models.hpp"
+
+namespace {
+
+const std::filesystem::path kModels = std::filesystem::temp_directory_path() / "nnr_bench_encode";
+
+std::vector<std::vector<float>> windows(std::size_t n) {
+  std::vector<std::vector<float>> w;
+  for (std::size_t i = 0; i < n; ++i) w.push_back(nnr::test::white_noise(2.0, 0.1, 100 + i));
+  return w;
+}
+
+void run(benchmark::State& state, const std::string& spec, const std::string& preset) {
+  nnr::encode::EncoderSettings s;
+  s.batch = 32;
+  s.threads = static_cast<int>(state.range(0));
+  s.models_dir = kModels / preset;
+  if (spec != "mfcc") nnr::test::write_tiny_model(s.models_dir, spec, preset);
+  auto enc = nnr::encode::make_encoder(spec, s);
+  const auto w = windows(32);
+  const std::vector<std::vector<float>> refs = spec == "vs" ? w : std::vector<std::vector<float>>{};
+  nnr::MatrixF e, p;
+  for (auto _ : state) {
+    enc->encode(w, refs, e, p);
+    benchmark::DoNotOptimize(e.data.data());
+  }
+  state.SetItemsProcessed(state.iterations() * 32);
+  state.SetLabel("windows of 2 s");
+}
+
+}  // namespace
+
+BENCHMARK_CAPTURE(run, mfcc, std::string("mfcc"), std::string(""))->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(run, at_paper, std::string("at"), std::string("paper"))->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(run, ae_paper, std::string("ae"), std::string("paper"))->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(run, vs_paper, std::string("vs"), std::string("paper"))->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(run, at_paper_code, std::string("at"), std::string("paper-code"))->Arg(2)->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();
