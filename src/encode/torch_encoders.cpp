@@ -228,8 +228,8 @@ class TaskEncoder final : public Encoder {
     padded.resize(batch_, std::vector<float>(info_.window_samples, 0.0f));
     torch::NoGradGuard no_grad;
     const auto x = model_->prepare(padded).to(device_);
-    copy_rows(model_->embed(x), windows.size(), embeddings);
-    const auto y = model_->predict(x);
+    const auto [z, y] = model_->embed_and_predict(x);  // one encoder pass for both
+    copy_rows(z, windows.size(), embeddings);
     const std::string& task = info_.task;
     if (task == "at" || task == "ir") {
       copy_rows(y, windows.size(), predictions);

@@ -173,6 +173,17 @@ torch::Tensor TaskNet::predict(const torch::Tensor& x) {
   return out;
 }
 
+std::pair<torch::Tensor, torch::Tensor> TaskNet::embed_and_predict(const torch::Tensor& x) {
+  auto [z, out] = embed_and_forward_raw(x);
+  switch (task()) {
+    case Task::at: return {z, torch::sigmoid(out)};
+    case Task::ir: return {z, torch::softmax(out, 1)};
+    case Task::vs: return {z, torch::sigmoid(out)};
+    case Task::ae: return {z, out};
+  }
+  return {z, out};
+}
+
 torch::Tensor TaskNet::loss(const Batch& b) {
   torch::Tensor out = forward_raw(b.x);
   switch (task()) {
@@ -208,6 +219,11 @@ torch::Tensor ClassifierNet::forward_raw(const torch::Tensor& x) {
   return fc2_->forward(dropout_->forward(embed(x)));
 }
 
+std::pair<torch::Tensor, torch::Tensor> ClassifierNet::embed_and_forward_raw(const torch::Tensor& x) {
+  torch::Tensor z = embed(x);
+  return {z, fc2_->forward(dropout_->forward(z))};
+}
+
 EncoderDecoderNet::EncoderDecoderNet(Task task, const ModelConfig& cfg) : TaskNet(cfg), task_(task) {
   encoder_ = register_module("encoder", Encoder(cfg));
   decoder_ = register_module("decoder", Decoder(cfg, /*skip_connections=*/task == Task::vs));
@@ -217,6 +233,12 @@ torch::Tensor EncoderDecoderNet::embed(const torch::Tensor& x) { return encoder_
 
 torch::Tensor EncoderDecoderNet::forward_raw(const torch::Tensor& x) {
   return decoder_->forward(encoder_->forward_full(x, /*keep_activations=*/task_ == Task::vs));
+}
+
+std::pair<torch::Tensor, torch::Tensor> EncoderDecoderNet::embed_and_forward_raw(const torch::Tensor& x) {
+  EncoderOutput enc = encoder_->forward_full(x, /*keep_activations=*/task_ == Task::vs);
+  torch::Tensor z = enc.z;
+  return {z, decoder_->forward(enc)};
 }
 
 std::shared_ptr<TaskNet> make_task_net(Task task, const ModelConfig& cfg, int n_outputs) {

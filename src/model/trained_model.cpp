@@ -85,4 +85,10 @@ torch::Tensor TrainedModel::predict(const torch::Tensor& x) {
   return net_->predict(x.to(device_));
 }
 
+std::pair<torch::Tensor, torch::Tensor> TrainedModel::embed_and_predict(const torch::Tensor& x) {
+  torch::NoGradGuard no_grad;
+  net_->eval();
+  return net_->embed_and_predict(x.to(device_));
+}
+
 }  // namespace nnr::model

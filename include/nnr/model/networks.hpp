@@ -113,6 +113,10 @@ class TaskNet : public torch::nn::Module {
   virtual torch::Tensor forward_raw(const torch::Tensor& x) = 0;
   /// AT: sigmoid; IR: softmax; AE: the reconstruction; VS: the mask in [0,1].
   torch::Tensor predict(const torch::Tensor& x);
+  /// {embed(x), forward_raw(x)} from ONE encoder pass (the encode stage needs both; two passes cost 2x).
+  virtual std::pair<torch::Tensor, torch::Tensor> embed_and_forward_raw(const torch::Tensor& x) = 0;
+  /// {embed(x), predict(x)} from one encoder pass.
+  std::pair<torch::Tensor, torch::Tensor> embed_and_predict(const torch::Tensor& x);
   /// Mean loss of the batch: AE MSE; AT BCE-with-logits; IR cross-entropy;
   /// VS L1(M|X|, |V|) + L1((1-M)|X|, |A|).
   torch::Tensor loss(const Batch& b);
@@ -130,6 +134,7 @@ class ClassifierNet : public TaskNet {
   Task task() const override { return task_; }
   torch::Tensor embed(const torch::Tensor& x) override;
   torch::Tensor forward_raw(const torch::Tensor& x) override;
+  std::pair<torch::Tensor, torch::Tensor> embed_and_forward_raw(const torch::Tensor& x) override;
 
  private:
   Task task_;
@@ -146,6 +151,7 @@ class EncoderDecoderNet : public TaskNet {
   Task task() const override { return task_; }
   torch::Tensor embed(const torch::Tensor& x) override;
   torch::Tensor forward_raw(const torch::Tensor& x) override;
+  std::pair<torch::Tensor, torch::Tensor> embed_and_forward_raw(const torch::Tensor& x) override;
 
  private:
   Task task_;

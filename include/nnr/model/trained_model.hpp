@@ -36,6 +36,8 @@ class TrainedModel {
   /// AT: sigmoid probabilities [B,50]; IR: softmax [B,11]; AE: reconstruction [B,1,T,F];
   /// VS: mask in [0,1] [B,1,T,F] (multiplies the linear mixture magnitude).
   torch::Tensor predict(const torch::Tensor& x);
+  /// {embed(x), predict(x)} from one encoder pass: what the encode stage uses (half the cost).
+  std::pair<torch::Tensor, torch::Tensor> embed_and_predict(const torch::Tensor& x);
 
  private:
   TrainedModel() = default;

@@ -92,6 +92,19 @@ TEST(Model, EmbeddingIsTheVectorAfterTheHeadsRelu) {
   EXPECT_TRUE((e >= 0).all().item<bool>());
 }
 
+TEST(Model, OnePassEmbedAndPredictEqualsSeparateCalls) {
+  torch::NoGradGuard g;
+  for (Task task : {Task::ae, Task::at, Task::ir, Task::vs}) {
+    torch::manual_seed(7);
+    auto net = make_task_net(task, tiny(), 11);
+    net->eval();
+    const auto x = input(tiny(), 2);
+    const auto [z, y] = net->embed_and_predict(x);
+    EXPECT_TRUE(torch::allclose(z, net->embed(x), 1e-6, 1e-6));
+    EXPECT_TRUE(torch::allclose(y, net->predict(x), 1e-6, 1e-6));
+  }
+}
+
 // Overfit: each task's loss on one small fixed batch falls by a clear factor within a few dozen steps.
 class Overfit : public ::testing::TestWithParam<Task> {};
 
