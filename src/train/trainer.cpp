@@ -33,12 +33,22 @@ using Json = nlohmann::json;
 
 // ------------------------------------------------------------------------------------------------
 TrainConfig TrainConfig::from_json(Task task, const Json& section) {
-  const Json s = section.is_null() ? Json::object() : section;
+  Json s = section.is_null() ? Json::object() : section;
   const std::string ctx = "config: train";
-  io::check_keys(s,
-                 {"preset", "frames", "bins", "channels", "dropout", "epochs", "batch_size", "clips_per_batch",
-                  "steps_per_epoch", "lr", "weight_decay", "valid_fraction", "test_fraction", "valid_crops"},
-                 ctx);
+  const std::vector<std::string> keys = {"preset", "frames", "bins", "channels", "dropout", "epochs",
+                                         "batch_size", "clips_per_batch", "steps_per_epoch", "lr",
+                                         "weight_decay", "valid_fraction", "test_fraction", "valid_crops"};
+  // Per-task overrides, e.g. {"epochs": 200, "vs": {"epochs": 5000}}: the paper trains each task for its own
+  // number of epochs, and one config file should reproduce all four.
+  std::vector<std::string> allowed = keys;
+  for (const char* t : {"ae", "at", "ir", "vs"}) allowed.push_back(t);
+  if (!s.is_object()) throw_config(ctx + ": expected a JSON object");
+  io::check_keys(s, allowed, ctx);
+  const std::string own = model::task_name(task);
+  Json overrides = s.contains(own) ? s.at(own) : Json::object();
+  for (const char* t : {"ae", "at", "ir", "vs"}) s.erase(t);
+  io::check_keys(overrides, keys, ctx + "." + own);
+  s.update(overrides);
   TrainConfig c;
   try {
     c.model = model::model_config_from_json(s);

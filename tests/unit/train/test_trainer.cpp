@@ -113,6 +113,15 @@ TEST(TrainConfig, RejectsUnknownKeysAndBadValues) {
   EXPECT_EQ(c.model.preset, "paper");
 }
 
+TEST(TrainConfig, PerTaskSectionsOverrideTheSharedKeys) {
+  const nlohmann::json j = {{"epochs", 200}, {"batch_size", 16}, {"vs", {{"epochs", 5000}}}};
+  EXPECT_EQ(train::TrainConfig::from_json(Task::at, j).epochs, 200);
+  EXPECT_EQ(train::TrainConfig::from_json(Task::vs, j).epochs, 5000);
+  EXPECT_EQ(train::TrainConfig::from_json(Task::vs, j).batch_size, 16);
+  EXPECT_THROW(train::TrainConfig::from_json(Task::vs, {{"vs", {{"epoch", 1}}}}), Error);
+  EXPECT_THROW(train::TrainConfig::from_json(Task::vs, {{"vs", {{"vs", {{"epochs", 1}}}}}}), Error);
+}
+
 class TrainEveryTask : public ::testing::TestWithParam<Task> {};
 
 TEST_P(TrainEveryTask, OneEpochWritesTheModelDirAndLoads) {
