@@ -60,6 +60,38 @@ void RealFft::forward(const double* in, std::complex<double>* out) const {
   }
 }
 
+void complex_fft(std::vector<std::complex<double>>& a, bool inverse) {
+  const std::size_t n = a.size();
+  if (n == 0 || (n & (n - 1)) != 0)
+    throw_config("features: FFT size must be a power of two (n=" + std::to_string(n) + ")");
+  for (std::size_t i = 1, j = 0; i < n; ++i) {  // bit-reversal permutation
+    std::size_t bit = n >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) std::swap(a[i], a[j]);
+  }
+  const double pi = 3.14159265358979323846;
+  for (std::size_t len = 2; len <= n; len <<= 1) {
+    const double ang = 2.0 * pi / static_cast<double>(len) * (inverse ? 1.0 : -1.0);
+    const std::complex<double> wl(std::cos(ang), std::sin(ang));
+    for (std::size_t i = 0; i < n; i += len) {
+      std::complex<double> w(1.0, 0.0);
+      for (std::size_t k = 0; k < len / 2; ++k) {
+        const auto u = a[i + k], v = a[i + k + len / 2] * w;
+        a[i + k] = u + v;
+        a[i + k + len / 2] = u - v;
+        w *= wl;
+      }
+    }
+  }
+}
+
+std::size_t next_pow2(std::size_t n) {
+  std::size_t p = 1;
+  while (p < n) p <<= 1;
+  return p;
+}
+
 const RealFft& fft_of_size(std::size_t n) {
   static std::mutex mutex;
   static std::map<std::size_t, std::unique_ptr<RealFft>> cache;

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "features_compat.hpp"
+#include "nnr/features/features.hpp"
 #include "nnr/core/error.hpp"
 #include "nnr/io/json.hpp"
 #include "nnr/model/networks.hpp"
@@ -14,7 +14,7 @@
 namespace nnr::model {
 
 std::size_t input_samples_for(int frames) {
-  return std::max<std::size_t>(44100, static_cast<std::size_t>(frames - 1) * detail::kHop);
+  return std::max<std::size_t>(44100, static_cast<std::size_t>(frames - 1) * features::kNetworkHop);
 }
 
 TrainedModel::~TrainedModel() = default;
@@ -37,7 +37,7 @@ std::unique_ptr<TrainedModel> TrainedModel::load(const std::filesystem::path& di
   m->frames_ = cfg.frames;
   m->bins_ = cfg.bins;
   m->device_ = device;
-  const detail::Scaler scaler = detail::load_scaler(dir / "scaler.json");
+  const features::Scaler scaler = features::load_scaler(dir / "scaler.json");
   if (scaler.mean.size() < static_cast<std::size_t>(cfg.bins) || scaler.std.size() != scaler.mean.size())
     throw_input("model: scaler.json has fewer bins than the model needs (" + (dir / "scaler.json").string() +
                 ")");
@@ -54,7 +54,7 @@ torch::Tensor TrainedModel::prepare(const std::vector<std::vector<float>>& clips
   const std::size_t n_samples = input_samples_for(frames_);
   torch::Tensor out = torch::empty({static_cast<int64_t>(clips.size()), 1, frames_, bins_});
   float* dst = out.data_ptr<float>();
-  detail::Scaler scaler{mean_, std_};
+  features::Scaler scaler{mean_, std_};
   for (std::size_t c = 0; c < clips.size(); ++c) {
     const auto& clip = clips[c];
     if (clip.empty()) throw_input("model: clip " + std::to_string(c) + " is empty; nothing to encode");
@@ -63,7 +63,7 @@ torch::Tensor TrainedModel::prepare(const std::vector<std::vector<float>>& clips
       std::copy_n(clip.begin() + static_cast<long>((clip.size() - n_samples) / 2), n_samples, x.begin());
     else
       std::copy(clip.begin(), clip.end(), x.begin());
-    MatrixF s = detail::network_input_db(x);
+    MatrixF s = features::network_input_db(x);
     scaler.apply(s);
     const std::size_t t0 = (s.rows - static_cast<std::size_t>(frames_)) / 2;
     for (int t = 0; t < frames_; ++t)

@@ -5,7 +5,7 @@
 #include <map>
 #include <set>
 
-#include "../model/features_compat.hpp"
+#include "nnr/features/features.hpp"
 #include "nnr/audio/audio_file.hpp"
 #include "nnr/core/error.hpp"
 #include "nnr/core/parallel.hpp"
@@ -212,7 +212,7 @@ void index_musdb(DatasetIndex& d, const fs::path& data, std::uint64_t seed, doub
 
 // Right-zero-pads to the samples `min_frames` centred frames need.
 void pad_for_frames(std::vector<float>& x, int min_frames) {
-  const auto need = static_cast<std::size_t>(std::max(min_frames - 1, 0)) * model::detail::kHop;
+  const auto need = static_cast<std::size_t>(std::max(min_frames - 1, 0)) * features::kNetworkHop;
   if (x.size() < need) x.resize(need, 0.0f);
 }
 
@@ -268,7 +268,7 @@ std::vector<ClipData> load_split(const DatasetIndex& index, const std::string& s
     if (index.task != Task::vs) {
       std::vector<float> a = audio::decode_audio(r.audio[0]);
       pad_for_frames(a, min_frames);
-      c.x = model::detail::network_input_db(a);
+      c.x = features::network_input_db(a);
       return;
     }
     std::vector<float> mix = audio::decode_audio(r.audio[0]);
@@ -282,11 +282,11 @@ std::vector<ClipData> load_split(const DatasetIndex& index, const std::string& s
     const std::size_t n = std::min({mix.size(), voc.size(), acc.size()});
     mix.resize(n), voc.resize(n), acc.resize(n);
     for (auto* a : {&mix, &voc, &acc}) pad_for_frames(*a, min_frames);
-    c.x = model::detail::network_input_db(mix);
+    c.x = features::network_input_db(mix);
     // Linear magnitudes from the dB spectra (|X| = 10^(dB/20); the -80 dB floor is immaterial to L1).
     c.mix = to_magnitude(c.x, bins);
-    c.voc = to_magnitude(model::detail::network_input_db(voc), bins);
-    c.acc = to_magnitude(model::detail::network_input_db(acc), bins);
+    c.voc = to_magnitude(features::network_input_db(voc), bins);
+    c.acc = to_magnitude(features::network_input_db(acc), bins);
     if (keep_audio) c.mix_audio = std::move(mix), c.voc_audio = std::move(voc);
   });
   return out;

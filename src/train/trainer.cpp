@@ -11,8 +11,8 @@
 #include <cstring>
 #include <numeric>
 
-#include "../model/features_compat.hpp"
-#include "metrics_compat.hpp"
+#include "nnr/features/features.hpp"
+#include "nnr/metrics/task_metrics.hpp"
 #include "nnr/audio/audio_file.hpp"
 #include "nnr/core/error.hpp"
 #include "nnr/core/parallel.hpp"
@@ -109,7 +109,7 @@ std::string metric_name(Task t) {
 }
 
 // Standardise every clip with the training statistics and keep the first `bins` bins.
-void standardise(std::vector<ClipData>& clips, const model::detail::Scaler& scaler, int bins) {
+void standardise(std::vector<ClipData>& clips, const features::Scaler& scaler, int bins) {
   for (auto& c : clips) {
     scaler.apply(c.x);
     MatrixF y(c.x.rows, static_cast<std::size_t>(bins));
@@ -181,7 +181,7 @@ std::vector<std::pair<std::size_t, std::size_t>> valid_crops(const std::vector<C
 
 // The mixture's complex STFT masked and resynthesised (mixture phase), vs. the vocal reference.
 double crop_sdr(const ClipData& c, std::size_t off, const torch::Tensor& mask /*[T,F] cpu*/, int frames) {
-  const auto hop = model::detail::kHop, n_fft = model::detail::kNFft;
+  const auto hop = features::kNetworkHop, n_fft = features::kNetworkNFft;
   const std::size_t len = static_cast<std::size_t>(frames - 1) * hop;
   const std::size_t a0 = off * hop;
   if (c.mix_audio.size() < a0 + len) return std::nan("");
@@ -202,7 +202,7 @@ double crop_sdr(const ClipData& c, std::size_t off, const torch::Tensor& mask /*
                                          static_cast<std::int64_t>(len));
   const std::vector<float> e(est.data_ptr<float>(), est.data_ptr<float>() + est.numel());
   const std::vector<float> r(c.voc_audio.begin() + static_cast<long>(a0), c.voc_audio.begin() + static_cast<long>(a0 + len));
-  return detail::sdr(r, e, audio::kSampleRate);
+  return metrics::sdr_bsseval_v4(r, e, audio::kSampleRate);
 }
 
 struct ValidResult {
@@ -242,8 +242,8 @@ ValidResult validate(model::TaskNet& net, const std::vector<ClipData>& data, con
   }
   r.loss /= static_cast<double>(crops.size());
   if (task == Task::ae) r.metric = r.loss;
-  if (task == Task::at) r.metric = detail::clipwise_auc(scores, labels);
-  if (task == Task::ir) r.metric = detail::accuracy(predicted, truth);
+  if (task == Task::at) r.metric = metrics::clipwise_auc(scores, labels);
+  if (task == Task::ir) r.metric = metrics::accuracy(predicted, truth);
   if (task == Task::vs) {
     std::vector<double> ok;
     for (double v : sdrs)
@@ -329,14 +329,14 @@ TrainSummary run_training(const TrainOptions& o) {
   std::vector<ClipData> valid = load_split(index, "valid", cfg.model.frames, cfg.model.bins, threads, task == Task::vs);
   fs::create_directories(dir);
   const fs::path scaler_path = dir / "scaler.json";
-  model::detail::Scaler scaler;
+  features::Scaler scaler;
   if (o.resume && have_ckpt && fs::exists(scaler_path)) {
-    scaler = model::detail::load_scaler(scaler_path);
+    scaler = features::load_scaler(scaler_path);
   } else {
-    model::detail::ScalerAccumulator acc;
+    features::ScalerAccumulator acc;
     for (const auto& c : train) acc.add(c.x);
     scaler = acc.finish();
-    model::detail::save_scaler(scaler_path, scaler);
+    features::save_scaler(scaler_path, scaler);
   }
   standardise(train, scaler, cfg.model.bins);
   standardise(valid, scaler, cfg.model.bins);
@@ -353,8 +353,8 @@ TrainSummary run_training(const TrainOptions& o) {
                {"data_dir", fs::absolute(o.data_dir).string()},
                {"seed", o.seed},
                {"train", cfg.to_json()},
-               {"n_fft", model::detail::kNFft},
-               {"hop", model::detail::kHop},
+               {"n_fft", features::kNetworkNFft},
+               {"hop", features::kNetworkHop},
                {"sample_rate", audio::kSampleRate},
                {"versions", versions}};
   io::write_json(dir / "model.json", meta);

@@ -6,11 +6,11 @@
 #include <complex>
 #include <limits>
 
-#include "fft.hpp"
+#include "spectral.hpp"
 
 namespace nnr::transform {
 
-using detail::fft;
+using detail::complex_fft;
 using detail::next_pow2;
 using cd = std::complex<double>;
 
@@ -40,7 +40,7 @@ double estimate_frequency(const std::vector<float>& x, int sample_rate) {
   const auto w = detail::hann(x.size());
   std::vector<cd> a(n);
   for (std::size_t i = 0; i < x.size(); ++i) a[i] = cd(x[i] * w[i], 0.0);
-  fft(a, false);
+  complex_fft(a, false);
   std::size_t best = 1;
   for (std::size_t k = 1; k < n / 2; ++k)
     if (std::abs(a[k]) > std::abs(a[best])) best = k;
@@ -57,10 +57,10 @@ long best_lag(const std::vector<float>& a, const std::vector<float>& b, long max
   std::vector<cd> fa(n), fb(n);
   for (std::size_t i = 0; i < a.size(); ++i) fa[i] = a[i];
   for (std::size_t i = 0; i < b.size(); ++i) fb[i] = b[i];
-  fft(fa, false);
-  fft(fb, false);
+  complex_fft(fa, false);
+  complex_fft(fb, false);
   for (std::size_t k = 0; k < n; ++k) fa[k] = std::conj(fa[k]) * fb[k];
-  fft(fa, true);  // fa[lag mod n] = sum_i a[i] b[i + lag]
+  complex_fft(fa, true);  // fa[lag mod n] = sum_i a[i] b[i + lag]
   long best = 0;
   double best_v = -std::numeric_limits<double>::infinity();
   for (long lag = -max_lag; lag <= max_lag; ++lag) {
@@ -85,7 +85,7 @@ std::vector<double> welch(const std::vector<float>& x, std::size_t frame, bool p
   std::size_t count = 0;
   for (std::size_t start = 0; start + frame <= x.size(); start += frame / 2) {
     for (std::size_t i = 0; i < frame; ++i) a[i] = cd(x[start + i] * w[i], 0.0);
-    fft(a, false);
+    complex_fft(a, false);
     for (std::size_t k = 0; k <= frame / 2; ++k) acc[k] += power ? std::norm(a[k]) : std::abs(a[k]);
     ++count;
   }

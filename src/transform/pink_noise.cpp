@@ -4,7 +4,7 @@
 #include <complex>
 #include <memory>
 
-#include "fft.hpp"
+#include "spectral.hpp"
 #include "nnr/core/random.hpp"
 #include "nnr/transform/transform.hpp"
 #include "params.hpp"
@@ -16,14 +16,14 @@ std::vector<float> pink_noise(std::size_t n, std::uint64_t seed, double exponent
   Rng rng(seed);
   std::vector<std::complex<double>> a(m);
   for (auto& v : a) v = standard_normal(rng);
-  detail::fft(a, false);
+  detail::complex_fft(a, false);
   a[0] = 0.0;  // no DC
   for (std::size_t k = 1; k <= m / 2; ++k) {
     const double g = std::pow(static_cast<double>(k), -exponent / 2.0);
     a[k] *= g;
     if (k != m / 2) a[m - k] *= g;
   }
-  detail::fft(a, true);
+  detail::complex_fft(a, true);
   double s = 0;
   for (std::size_t i = 0; i < n; ++i) s += a[i].real() * a[i].real();
   const double norm = s > 0 ? 1.0 / std::sqrt(s / static_cast<double>(n)) : 1.0;

@@ -12,6 +12,11 @@
 
 namespace nnr::features {
 
+/// The network input's STFT (paper 4.1): n_fft 1024, hop 256 -> 513 bins.
+constexpr int kNetworkNFft = 1024;
+constexpr int kNetworkHop = 256;
+constexpr int kNetworkBins = kNetworkNFft / 2 + 1;
+
 /// How the signal is extended by n_fft/2 at both ends before framing (librosa `center=True`).
 enum class PadMode { zeros, reflect };
 

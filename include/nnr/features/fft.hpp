@@ -28,4 +28,12 @@ class RealFft {
 /// A shared, lazily built RealFft of size n (thread-safe).
 const RealFft& fft_of_size(std::size_t n);
 
+/// In-place complex radix-2 FFT of a power-of-two length (throws Error(config) otherwise);
+/// `inverse` computes the unscaled inverse (divide by n yourself). For the signal analysis that needs
+/// full complex spectra (pink-noise shaping, cross-correlation, frequency estimates).
+void complex_fft(std::vector<std::complex<double>>& a, bool inverse);
+
+/// Smallest power of two >= n (1 for n = 0).
+std::size_t next_pow2(std::size_t n);
+
 }  // namespace nnr::features

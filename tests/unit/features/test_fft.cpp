@@ -45,3 +45,19 @@ TEST(Fft, RejectsNonPowerOfTwo) {
   EXPECT_THROW(RealFft(1000), nnr::Error);
   EXPECT_THROW(RealFft(2), nnr::Error);
 }
+
+TEST(Fft, ComplexFftAgreesWithRealFftAndInverts) {
+  const std::size_t n = 512;
+  auto x = nnr::test::white_noise(1.0, 0.5, 3);
+  std::vector<double> in(x.begin(), x.begin() + n);
+  std::vector<std::complex<double>> real_out(n / 2 + 1);
+  RealFft(n).forward(in.data(), real_out.data());
+  std::vector<std::complex<double>> a(in.begin(), in.end());
+  nnr::features::complex_fft(a, false);
+  for (std::size_t k = 0; k <= n / 2; ++k) EXPECT_NEAR(std::abs(a[k] - real_out[k]), 0.0, 1e-9) << k;
+  nnr::features::complex_fft(a, true);
+  for (std::size_t t = 0; t < n; ++t) EXPECT_NEAR(a[t].real() / double(n), in[t], 1e-12) << t;
+  std::vector<std::complex<double>> bad(12);
+  EXPECT_THROW(nnr::features::complex_fft(bad, false), nnr::Error);
+  EXPECT_EQ(nnr::features::next_pow2(1000), 1024u);
+}
