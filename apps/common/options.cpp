@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "nnr/core/progress.hpp"
+#include "nnr/io/json.hpp"
 
 namespace nnr::apps {
 
@@ -30,6 +31,13 @@ void add_common_options(CLI::App& app, CommonOptions& o, unsigned flags) {
   if (flags & kDryRun) app.add_flag("--dry-run", o.dry_run, "print what would be done and exit");
   app.add_flag("-q,--quiet", o.quiet, "only warnings and errors; no progress");
   app.add_flag("-v,--verbose", o.verbose, "debug logging");
+}
+
+nlohmann::json config_section(const CommonOptions& o, const std::string& name) {
+  if (o.config.empty()) return nullptr;
+  const nlohmann::json file = io::load_json(o.config);
+  io::check_keys(file, {"_comment", "transform", "train", "encode", "evaluate"}, o.config);
+  return file.contains(name) ? file.at(name) : nlohmann::json();
 }
 
 void apply_common_options(const CommonOptions& o) {

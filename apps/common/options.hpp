@@ -1,6 +1,7 @@
 #pragma once
 // Flags shared by every nnr command, defined once.
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <cstdint>
 #include <string>
 
@@ -30,6 +31,11 @@ enum CommonFlag : unsigned {
 
 /// Adds the chosen shared flags (plus --quiet/--verbose always) to `app`.
 void add_common_options(CLI::App& app, CommonOptions& opts, unsigned flags = kAllFlags);
+
+/// The `name` section ("transform", "train", "encode", "evaluate") of the --config file, or null when
+/// there is no config file or no such section. The file's top-level keys must be stage names (or
+/// "_comment"): a misspelt section is an error, never silently ignored.
+nlohmann::json config_section(const CommonOptions& opts, const std::string& name);
 
 /// Sets the log level and progress output from --quiet/--verbose. Call after parsing.
 void apply_common_options(const CommonOptions& opts);

@@ -37,11 +37,8 @@ int body(int argc, char** argv) {
   nnr::apps::apply_common_options(common);
 
   o.run_dir = run;
-  if (!common.config.empty()) {
-    const auto cfg = nnr::io::load_json(common.config);
-    if (cfg.contains("encode"))
-      nnr::encode::apply_encode_config(cfg.at("encode"), o, common.config + ": encode");
-  }
+  if (const auto section = nnr::apps::config_section(common, "encode"); !section.is_null())
+    nnr::encode::apply_encode_config(section, o, common.config + ": encode");
   // Flags override config keys.
   if (!encoder.empty()) o.encoder = encoder;
   if (!name.empty()) o.name = name;

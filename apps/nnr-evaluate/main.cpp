@@ -32,11 +32,8 @@ int body(int argc, char** argv) {
   nnr::apps::apply_common_options(common);
 
   o.run_dir = run;
-  if (!common.config.empty()) {
-    const auto cfg = nnr::io::load_json(common.config);
-    if (cfg.contains("evaluate"))
-      nnr::eval::apply_evaluate_config(cfg.at("evaluate"), o, common.config + ": evaluate");
-  }
+  if (const auto section = nnr::apps::config_section(common, "evaluate"); !section.is_null())
+    nnr::eval::apply_evaluate_config(section, o, common.config + ": evaluate");
   // Flags override config keys.
   auto split = [](const std::string& s) {
     std::vector<std::string> out;

@@ -32,11 +32,8 @@ int body(int argc, char** argv) {
   o.task = nnr::model::parse_task(task);
   o.data_dir = data;
   o.out_dir = out;
-  o.config = nlohmann::json::object();
-  if (!common.config.empty()) {
-    const nlohmann::json file = nnr::io::load_json(common.config);
-    if (file.contains("train")) o.config = file.at("train");
-  }
+  o.config = nnr::apps::config_section(common, "train");
+  if (o.config.is_null()) o.config = nlohmann::json::object();
   if (epochs > 0) o.config["epochs"] = epochs;
   o.device = common.device;
   o.seed = common.seed;

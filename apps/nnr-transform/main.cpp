@@ -51,10 +51,7 @@ int body(int argc, char** argv) {
     return 0;
   }
   if (input.empty()) nnr::throw_config("nnr-transform: --input is required (or --merge)");
-  if (!common.config.empty()) {
-    const auto cfg = nnr::io::load_json(common.config);
-    nnr::transform::apply_stage_config(cfg.value("transform", nnr::io::Json()), o);
-  }
+  nnr::transform::apply_stage_config(nnr::apps::config_section(common, "transform"), o);
   o.input = input;
   o.out = out;
   if (!grid.empty()) o.grid = grid;
