@@ -4,6 +4,7 @@
 
 #include "nnr/audio/audio_file.hpp"
 #include "nnr/core/error.hpp"
+#include "libav.hpp"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -18,27 +19,12 @@ namespace nnr::audio {
 
 namespace {
 
-std::string av_err(int code) {
-  char buf[AV_ERROR_MAX_STRING_SIZE] = {0};
-  av_strerror(code, buf, sizeof buf);
-  return buf;
-}
-
-struct FormatCloser {
-  void operator()(AVFormatContext* p) const { avformat_close_input(&p); }
-};
-struct CodecFreer {
-  void operator()(AVCodecContext* p) const { avcodec_free_context(&p); }
-};
-struct SwrFreer {
-  void operator()(SwrContext* p) const { swr_free(&p); }
-};
-struct FrameFreer {
-  void operator()(AVFrame* p) const { av_frame_free(&p); }
-};
-struct PacketFreer {
-  void operator()(AVPacket* p) const { av_packet_free(&p); }
-};
+using detail::av_err;
+using detail::CodecPtr;
+using detail::FormatPtr;
+using detail::FramePtr;
+using detail::PacketPtr;
+using detail::SwrPtr;
 
 /// Converts one frame (or flushes with frame == nullptr) into mono float at the target rate.
 void convert(SwrContext* swr, const AVFrame* frame, int in_rate, int out_rate, std::vector<float>& out) {
@@ -72,7 +58,7 @@ std::vector<float> decode_audio(const std::filesystem::path& path, int sample_ra
   AVFormatContext* raw_fmt = nullptr;
   if (int rc = avformat_open_input(&raw_fmt, name.c_str(), nullptr, nullptr); rc < 0)
     throw_input("audio: not a readable audio file (" + name + "): " + av_err(rc));
-  std::unique_ptr<AVFormatContext, FormatCloser> fmt(raw_fmt);
+  FormatPtr fmt(raw_fmt);
   if (int rc = avformat_find_stream_info(fmt.get(), nullptr); rc < 0)
     throw_input("audio: cannot read stream info (" + name + "): " + av_err(rc));
   const AVCodec* codec = nullptr;
@@ -81,7 +67,7 @@ std::vector<float> decode_audio(const std::filesystem::path& path, int sample_ra
     throw_input("audio: no audio stream (" + name + "); is it an audio file?");
   AVStream* stream = fmt->streams[stream_index];
 
-  std::unique_ptr<AVCodecContext, CodecFreer> dec(avcodec_alloc_context3(codec));
+  CodecPtr dec(avcodec_alloc_context3(codec));
   if (!dec) throw_internal("audio: out of memory opening decoder (" + name + ")");
   if (int rc = avcodec_parameters_to_context(dec.get(), stream->codecpar); rc < 0)
     throw_input("audio: bad codec parameters (" + name + "): " + av_err(rc));
@@ -94,7 +80,7 @@ std::vector<float> decode_audio(const std::filesystem::path& path, int sample_ra
   // Downmix to mono as the mean of the channels: an explicit matrix, since swresample's default
   // downmix follows broadcast conventions (e.g. -3 dB centre) rather than a plain mean.
   SwrContext* raw_swr = swr_alloc();
-  std::unique_ptr<SwrContext, SwrFreer> swr(raw_swr);
+  SwrPtr swr(raw_swr);
   AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
   AVChannelLayout in_layout;
   if (dec->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC)
@@ -114,8 +100,8 @@ std::vector<float> decode_audio(const std::filesystem::path& path, int sample_ra
   if (int rc = swr_init(swr.get()); rc < 0)
     throw_internal("audio: cannot set up resampler (" + name + "): " + av_err(rc));
 
-  std::unique_ptr<AVPacket, PacketFreer> packet(av_packet_alloc());
-  std::unique_ptr<AVFrame, FrameFreer> frame(av_frame_alloc());
+  PacketPtr packet(av_packet_alloc());
+  FramePtr frame(av_frame_alloc());
   std::vector<float> out;
   int decode_errors = 0, frames = 0;
   auto drain = [&]() {
@@ -156,7 +142,7 @@ std::vector<float> decode_audio(const std::filesystem::path& path, int sample_ra
 
 std::vector<float> resample(const std::vector<float>& in, int from_rate, int to_rate) {
   if (from_rate == to_rate || in.empty()) return in;
-  std::unique_ptr<SwrContext, SwrFreer> swr(swr_alloc());
+  SwrPtr swr(swr_alloc());
   AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
   av_opt_set_chlayout(swr.get(), "in_chlayout", &mono, 0);
   av_opt_set_chlayout(swr.get(), "out_chlayout", &mono, 0);
@@ -165,7 +151,7 @@ std::vector<float> resample(const std::vector<float>& in, int from_rate, int to_
   av_opt_set_sample_fmt(swr.get(), "in_sample_fmt", AV_SAMPLE_FMT_FLT, 0);
   av_opt_set_sample_fmt(swr.get(), "out_sample_fmt", AV_SAMPLE_FMT_FLT, 0);
   if (int rc = swr_init(swr.get()); rc < 0) throw_internal("audio: cannot set up resampler: " + av_err(rc));
-  std::unique_ptr<AVFrame, FrameFreer> frame(av_frame_alloc());
+  FramePtr frame(av_frame_alloc());
   frame->nb_samples = static_cast<int>(in.size());
   frame->extended_data = frame->data;
   frame->data[0] = reinterpret_cast<uint8_t*>(const_cast<float*>(in.data()));

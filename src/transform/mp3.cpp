@@ -10,6 +10,7 @@
 #include "nnr/transform/measure.hpp"
 #include "nnr/transform/transform.hpp"
 #include "params.hpp"
+#include "../audio/libav.hpp"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -22,21 +23,10 @@ namespace nnr::transform {
 
 namespace {
 
-struct CodecFreer {
-  void operator()(AVCodecContext* p) const { avcodec_free_context(&p); }
-};
-struct FrameFreer {
-  void operator()(AVFrame* p) const { av_frame_free(&p); }
-};
-struct PacketFreer {
-  void operator()(AVPacket* p) const { av_packet_free(&p); }
-};
-
-std::string av_err(int code) {
-  char buf[AV_ERROR_MAX_STRING_SIZE] = {0};
-  av_strerror(code, buf, sizeof buf);
-  return buf;
-}
+using audio::detail::av_err;
+using audio::detail::CodecPtr;
+using audio::detail::FramePtr;
+using audio::detail::PacketPtr;
 
 constexpr int kBitrates[] = {8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 192, 224, 256, 320};
 
@@ -54,7 +44,7 @@ std::vector<float> round_trip(const std::vector<float>& x, int sr, int kbps, int
   if (!dec) dec = avcodec_find_decoder(AV_CODEC_ID_MP3);
   if (!dec) throw_internal("transform MP: FFmpeg has no MP3 decoder");
 
-  std::unique_ptr<AVCodecContext, CodecFreer> ec(avcodec_alloc_context3(enc));
+  CodecPtr ec(avcodec_alloc_context3(enc));
   AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
   av_channel_layout_copy(&ec->ch_layout, &mono);
   ec->sample_rate = sr;
@@ -64,16 +54,16 @@ std::vector<float> round_trip(const std::vector<float>& x, int sr, int kbps, int
   if (int rc = avcodec_open2(ec.get(), enc, nullptr); rc < 0)
     throw_internal("transform MP: cannot open libmp3lame at " + std::to_string(kbps) + " kb/s: " + av_err(rc));
 
-  std::unique_ptr<AVCodecContext, CodecFreer> dc(avcodec_alloc_context3(dec));
+  CodecPtr dc(avcodec_alloc_context3(dec));
   av_channel_layout_copy(&dc->ch_layout, &mono);
   dc->sample_rate = sr;
   dc->pkt_timebase = AVRational{1, sr};  // needed for the decoder to honour skip-samples side data
   if (int rc = avcodec_open2(dc.get(), dec, nullptr); rc < 0)
     throw_internal("transform MP: cannot open the MP3 decoder: " + av_err(rc));
 
-  std::unique_ptr<AVFrame, FrameFreer> frame(av_frame_alloc());
-  std::unique_ptr<AVFrame, FrameFreer> dframe(av_frame_alloc());
-  std::unique_ptr<AVPacket, PacketFreer> pkt(av_packet_alloc());
+  FramePtr frame(av_frame_alloc());
+  FramePtr dframe(av_frame_alloc());
+  PacketPtr pkt(av_packet_alloc());
   std::vector<float> out;
   out.reserve(x.size() + 4096);
   out_rate = sr;
