@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Builds the demo corpus from installed Debian packages (see data/README.md).
 # Usage: scripts/make-demo-corpus.sh OUT_DIR [--size tiny|demo] [--seed N] [other nnr-corpus flags]
-#   tiny: CI size (~15-20 s on 2 cores, 14 MB); demo: ~1-1.5 min, 88 MB, a few hundred clips per task.
+#   tiny: CI size (~10 s on 2 cores, 16 MB); demo: ~30 s, 94 MB, a few hundred clips per task.
 # Finds nnr-corpus in $NNR_CORPUS_BIN, ./build/apps/nnr-corpus/, or $PATH (builds it if ./build exists).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 if [ $# -lt 1 ] || [ "${1#-}" != "$1" ]; then
-  echo "usage: $0 OUT_DIR [--size tiny|demo] [--seed N] [--threads N] [--force] [--music-packages]" >&2
+  echo "usage: $0 OUT_DIR [--size tiny|demo] [--seed N] [--threads N] [--force] [--no-music-packages]" >&2
   exit 2
 fi
 bin="${NNR_CORPUS_BIN:-}"

@@ -1,4 +1,4 @@
-// nnr-corpus OUT_DIR [--size tiny|demo] [--seed N]: builds the demo corpus from Debian packages.
+// nnr-corpus OUT_DIR [--size tiny|demo] [--seed N] [--no-music-packages]: builds the demo corpus from Debian packages.
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -12,7 +12,8 @@ namespace {
 int body(int argc, char** argv) {
   CLI::App app{
       "Builds the demo corpus (AT/AE, IR, VS, test set, noise) from installed Debian packages: "
-      "General MIDI renders with libfluidsynth, Festival singing, etw-data crowd noise. "
+      "General MIDI renders with libfluidsynth, Festival singing, etw-data crowd noise, and real music "
+      "(frozen-bubble-data, singularity-music) for AE training and the test set. "
       "Byte-for-byte reproducible from --seed and the package versions."};
   nnr::apps::CommonOptions common;
   nnr::corpus::CorpusOptions opts;
@@ -22,9 +23,9 @@ int body(int argc, char** argv) {
       ->check(CLI::IsMember({"tiny", "demo"}));
   app.add_option("--soundfont", opts.soundfont, "General MIDI .sf2 (default FluidR3_GM from fluid-soundfont-gm)");
   app.add_flag("--force", opts.force, "rebuild even if OUT_DIR/corpus.json says the corpus is complete");
-  app.add_flag("--music-packages", opts.music_packages,
-               "also cut real music excerpts into OUT_DIR/music/ from optional packages (frozen-bubble-data, "
-               "singularity-music) if installed");
+  bool no_music = false;
+  app.add_flag("--no-music-packages", no_music,
+               "renders only: skip the real music (for machines without frozen-bubble-data and singularity-music)");
   add_common_options(app, common, nnr::apps::kSeed | nnr::apps::kThreads);
   try {
     app.parse(argc, argv);
@@ -33,17 +34,19 @@ int body(int argc, char** argv) {
   }
   nnr::apps::apply_common_options(common);
   opts.out_dir = out;
+  if (no_music) opts.music_packages.clear();
   opts.seed = common.seed;
   opts.threads = common.threads;
   const auto t0 = std::chrono::steady_clock::now();
   const auto meta = nnr::corpus::build_corpus(opts);
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const auto& c = meta.at("counts");
-  spdlog::info("nnr-corpus: {} corpus in {} ({:.1f} s): {} AT clips, {} IR clips, {}+{} VS tracks, {} test clips, "
-               "{} tags",
-               meta.at("size").get<std::string>(), out, s, c.at("at").get<int>(), c.at("ir").get<int>(),
-               c.at("vs_train").get<int>(), c.at("vs_test").get<int>(), c.at("test").get<int>(),
-               c.at("tags").get<int>());
+  spdlog::info("nnr-corpus: {} corpus in {} ({:.1f} s): {} AT clips, {} AE clips ({} real music), {} IR clips, "
+               "{}+{} VS tracks, {} test clips ({} real music), {} tags",
+               meta.at("size").get<std::string>(), out, s, c.at("at").get<int>(), c.at("ae").get<int>(),
+               c.at("music_ae").get<int>(), c.at("ir").get<int>(), c.at("vs_train").get<int>(),
+               c.at("vs_test").get<int>(), c.at("test").get<int>() + c.at("music_test").get<int>(),
+               c.at("music_test").get<int>(), c.at("tags").get<int>());
   return 0;
 }
 

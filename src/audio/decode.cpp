@@ -44,6 +44,14 @@ void convert(SwrContext* swr, const AVFrame* frame, int in_rate, int out_rate, s
 
 }  // namespace
 
+std::string decoder_versions() {
+  const auto v = [](unsigned x) {
+    return std::to_string(x >> 16) + "." + std::to_string((x >> 8) & 0xff) + "." + std::to_string(x & 0xff);
+  };
+  return "libavcodec " + v(avcodec_version()) + ", libavformat " + v(avformat_version()) + ", libswresample " +
+         v(swresample_version());
+}
+
 std::vector<float> decode_audio(const std::filesystem::path& path, int sample_rate) {
   const std::string name = path.string();
   std::error_code ec;

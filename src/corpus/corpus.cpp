@@ -227,6 +227,8 @@ CorpusSize corpus_size(const std::string& name) {
     s.vocal_lines = 4;
     s.vocal_test_lines = 1;
     s.noise_max_s = 30.0;
+    s.music_excerpts = 1;
+    s.music_test_excerpts = 1;
   } else if (name == "demo") {
     s.at_clips = 264;
     s.ir_songs_per_class = 6;
@@ -234,10 +236,12 @@ CorpusSize corpus_size(const std::string& name) {
     s.vs_train = 24;
     s.vs_test = 8;
     s.vs_s = 8.0;
-    s.test_clips = 110;
+    s.test_clips = 88;
     s.vocal_lines = 16;
     s.vocal_test_lines = 4;
     s.noise_max_s = 600.0;
+    s.music_excerpts = 8;
+    s.music_test_excerpts = 4;
   } else {
     throw_config("corpus: unknown size (size=" + name + "); use tiny or demo");
   }
@@ -253,10 +257,13 @@ nlohmann::json build_corpus(const CorpusOptions& opts) {
   if (opts.out_dir.empty()) throw_config("corpus: no output directory given; pass OUT_DIR");
   const fs::path out = opts.out_dir;
   const fs::path meta_path = out / "corpus.json";
+  std::vector<std::string> music_names;
+  for (const auto& p : opts.music_packages) music_names.push_back(p.name);
   if (!opts.force && fs::exists(meta_path)) {
     const auto old = io::load_json(meta_path);
     if (old.value("size", "") == size.name && old.value("seed", std::uint64_t{0}) == opts.seed &&
-        old.value("soundfont", "") == opts.soundfont.string() && old.value("music_packages", false) == opts.music_packages) {
+        old.value("soundfont", "") == opts.soundfont.string() &&
+        old.value("music_packages", nlohmann::json::array()) == nlohmann::json(music_names)) {
       spdlog::info("corpus: {} is already complete (size={}, seed={}); nothing to do (--force rebuilds)",
                    out.string(), size.name, opts.seed);
       return old;
@@ -267,13 +274,15 @@ nlohmann::json build_corpus(const CorpusOptions& opts) {
   if (!fs::is_regular_file(opts.soundfont))
     throw_io("corpus: soundfont not found (soundfont=" + opts.soundfont.string() +
              "); apt-get install fluid-soundfont-gm or pass --soundfont FILE.sf2");
+  // Found before any work, so a missing package fails in a second, not after the renders.
+  const std::vector<MusicTrack> tracks = music_tracks(opts.music_packages);
   const int threads = resolve_threads(opts.threads);
   if (fs::is_directory(out) && !fs::is_empty(out) && !fs::exists(meta_path) && !fs::exists(out / ".work"))
     throw_config("corpus: output directory is not empty and holds no corpus (out=" + out.string() +
                  "); choose a new or empty directory");
   fs::create_directories(out);
   fs::remove(meta_path);  // marks the directory incomplete until the end
-  for (const char* d : {"at", "ir", "vs", "test", "noise", "music"}) fs::remove_all(out / d);
+  for (const char* d : {"at", "ae", "ir", "vs", "test", "noise"}) fs::remove_all(out / d);
   const fs::path work = out / ".work";
   fs::remove_all(work);
   fs::create_directories(work);
@@ -462,9 +471,22 @@ nlohmann::json build_corpus(const CorpusOptions& opts) {
   noise.resize(std::min(noise.size(), noise_max));
   audio::write_audio(out / "noise/ambience.flac", noise, kSr, audio::SampleFormat::pcm16);
 
-  // 6. Optional real music.
-  std::vector<MusicExcerpt> music;
-  if (opts.music_packages) music = cut_music_packages(out, opts.seed, size.clip_s, size.name == "tiny" ? 2 : 8);
+  // 6. Real music: whole tracks to the test set or to AE training; ae/labels.csv = at/ clips + excerpts.
+  const MusicCut music_cut{size.music_excerpts, size.clip_s, size.music_test_excerpts, size.test_s};
+  const std::vector<MusicExcerpt> music = cut_music(out, tracks, split_tracks(tracks, opts.seed), music_cut, threads);
+  io::CsvWriter ae_labels({"clip_id", "path", "split"});
+  for (const Job& j : jobs)
+    if (j.task == "at") ae_labels.add_row({j.id, "../at/audio/" + j.id + ".flac", j.split});
+  int music_ae = 0, music_test = 0;
+  for (const auto& m : music) {
+    if (m.split == "test") {
+      ++music_test;
+      continue;
+    }
+    ae_labels.add_row({m.id, m.file.substr(3), m.split});  // relative to ae/
+    ++music_ae;
+  }
+  ae_labels.write(out / "ae/labels.csv");
 
   // 7. Provenance.
   const std::string sf_pkg = package_of(opts.soundfont);
@@ -486,7 +508,9 @@ nlohmann::json build_corpus(const CorpusOptions& opts) {
   for (const auto& f : noise_used)
     sources.add_row({"noise/ambience.flac", "etw-data", f.string(), license_of("etw-data"),
                      "football crowd, concatenated; substitute for the paper's freesound pub ambience"});
-  for (const auto& m : music) sources.add_row({m.file, m.package, m.source, m.license, "excerpt at " + io::format_number(m.offset_s) + " s"});
+  for (const auto& m : music)
+    sources.add_row({m.file, m.package, m.source, m.license,
+                     "real music, " + m.split + " track, excerpt at " + io::format_number(m.offset_s) + " s"});
   sources.write(out / "sources.csv");
 
   fs::remove_all(work);
@@ -494,7 +518,9 @@ nlohmann::json build_corpus(const CorpusOptions& opts) {
   for (const char* pkg : {"fluid-soundfont-gm", "timgm6mb-soundfont", "libfluidsynth3", "festival",
                           "festvox-kallpc16k", "espeak-ng", "etw-data", "libsndfile1", "libflac12"})
     versions[pkg] = package_version(pkg);
+  for (const auto& name : music_names) versions[name] = package_version(name);
   versions["fluidsynth_runtime"] = fluidsynth_version();
+  versions["libav_runtime"] = audio::decoder_versions();  // decodes the crowd noise and the music
   nlohmann::json counts = {{"at", size.at_clips},
                            {"ir", size.ir_songs_per_class * size.ir_excerpts * n_classes},
                            {"ir_songs", size.ir_songs_per_class * n_classes},
@@ -502,7 +528,10 @@ nlohmann::json build_corpus(const CorpusOptions& opts) {
                            {"vs_test", size.vs_test},
                            {"test", size.test_clips},
                            {"vocal_lines", size.vocal_lines},
-                           {"music", music.size()},
+                           {"ae", size.at_clips + music_ae},
+                           {"music_ae", music_ae},
+                           {"music_test", music_test},
+                           {"music_tracks", tracks.size()},
                            {"tags", tag_vocabulary().size()},
                            {"noise_seconds", static_cast<double>(noise.size()) / kSr}};
   std::vector<std::string> engines;
@@ -510,7 +539,7 @@ nlohmann::json build_corpus(const CorpusOptions& opts) {
   nlohmann::json meta = {{"size", size.name},
                          {"seed", opts.seed},
                          {"soundfont", opts.soundfont.string()},
-                         {"music_packages", opts.music_packages},
+                         {"music_packages", music_names},
                          {"sample_rate", kSr},
                          {"clip_seconds", size.clip_s},
                          {"test_seconds", size.test_s},

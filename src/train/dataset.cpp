@@ -70,7 +70,8 @@ std::map<std::string, std::string> split_groups(std::vector<std::string> groups,
 }
 
 void index_labels(DatasetIndex& d, const fs::path& data, std::uint64_t seed, double valid_fraction) {
-  d.root = task_root(data, "at", "labels.csv");
+  // AE prefers its own list (the demo corpus's ae/: the AT clips plus real music), else shares AT's.
+  d.root = d.task == Task::ae && fs::exists(data / "ae" / "labels.csv") ? data / "ae" : task_root(data, "at", "labels.csv");
   const fs::path labels = d.root / "labels.csv";
   if (!fs::exists(labels))
     throw_io("train: label file missing (" + labels.string() +

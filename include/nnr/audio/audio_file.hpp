@@ -7,6 +7,7 @@
 /// input for corrupt, empty or non-audio data.
 
 #include <filesystem>
+#include <string>
 #include <vector>
 
 namespace nnr::audio {
@@ -16,6 +17,10 @@ constexpr int kSampleRate = 22050;
 /// Decoded mono float samples in [-1, 1] (nominally) at `sample_rate`.
 /// Throws Error(input) for a file with no audio stream, undecodable data or zero samples.
 std::vector<float> decode_audio(const std::filesystem::path& path, int sample_rate = kSampleRate);
+
+/// Versions of the libav libraries decode_audio runs on, e.g. "libavcodec 59.37.100, libavformat
+/// 59.27.100, libswresample 4.7.100" (decoded samples can change with them).
+std::string decoder_versions();
 
 /// Sample format on disk.
 enum class SampleFormat {

@@ -6,7 +6,9 @@
 /// task's own folder):
 ///  - AE/AT: DATA[/at]/labels.csv with columns clip_id,path,split,tags (path relative to labels.csv's
 ///    folder; split train|valid|test; tags ';'-separated) and optionally DATA[/at]/tags.csv (tag,count),
-///    whose row order is the tag vocabulary (else the sorted union of all tags).
+///    whose row order is the tag vocabulary (else the sorted union of all tags). AE reads DATA/ae/labels.csv
+///    instead when it exists (columns clip_id,path,split; the demo corpus lists its AT clips and real music
+///    there), so one --data serves every task.
 ///  - IR: DATA[/ir]/<class>/<song>__<n>.<ext>, class folders cel cla flu gac gel org pia sax tru vio voi
 ///    (IRMAS training set); song = file stem before the last "__" (the whole stem without one);
 ///    songs split 80/10/10 train/valid/test, shuffled with the run seed.

@@ -35,6 +35,8 @@ CorpusSize micro() {
   s.vocal_lines = 2;
   s.vocal_test_lines = 1;
   s.noise_max_s = 5.0;
+  s.music_excerpts = 2;
+  s.music_test_excerpts = 1;
   return s;
 }
 
@@ -51,6 +53,7 @@ fs::path build(const std::string& name, int threads) {
   o.custom_size = micro();
   o.seed = 7;
   o.threads = threads;
+  o.music_packages = {{"frozen-bubble-data", "GPL-2"}};  // 3 tracks: 1 for the test set, 2 for AE
   build_corpus(o);
   return dir;
 }
@@ -128,6 +131,52 @@ TEST_F(CorpusBuild, LayoutAndCountsMatchCorpusJson) {
   }
   EXPECT_TRUE(fs::exists(dir() / "noise/ambience.flac"));
   EXPECT_FALSE(fs::exists(dir() / ".work"));
+  EXPECT_EQ(meta.at("counts").at("music_tracks"), 3);
+  EXPECT_EQ(meta.at("counts").at("music_ae"), 4);
+  EXPECT_EQ(meta.at("counts").at("music_test"), 1);
+  EXPECT_EQ(meta.at("counts").at("ae"), 16);
+  EXPECT_EQ(meta.at("music_packages"), nlohmann::json::array({"frozen-bubble-data"}));
+  EXPECT_FALSE(meta.at("package_versions").at("frozen-bubble-data").get<std::string>().empty());
+}
+
+TEST_F(CorpusBuild, AeTrainsOnTheRendersAndRealMusicFromTracksNeverInTheTestSet) {
+  const auto ae = io::read_csv(dir() / "ae/labels.csv");
+  EXPECT_EQ(ae.header, (std::vector<std::string>{"clip_id", "path", "split"}));
+  const auto at = io::read_csv(dir() / "at/labels.csv");
+  std::set<std::string> ae_ids, at_ids, ae_tracks;
+  for (const auto& r : at.rows) at_ids.insert(r[0]);
+  const auto src = io::read_csv(dir() / "sources.csv");
+  std::map<std::string, std::string> source_of;
+  for (const auto& r : src.rows) source_of[r[0]] = r[2];
+  std::size_t music = 0;
+  for (const auto& r : ae.rows) {
+    ae_ids.insert(r[0]);
+    EXPECT_TRUE(fs::exists(dir() / "ae" / r[1])) << r[1];
+    if (r[0].rfind("music_frozen-bubble-data_", 0) == 0) {
+      ++music;
+      EXPECT_EQ(r[1], "audio/" + r[0] + ".flac");
+      EXPECT_EQ(r[2], "train");  // 3 tracks: too few for a valid track
+      const std::string track = source_of.at("ae/" + r[1]);
+      EXPECT_EQ(fs::path(track).parent_path(), "/usr/share/games/frozen-bubble/snd");
+      ae_tracks.insert(track);
+    } else {
+      EXPECT_TRUE(at_ids.count(r[0])) << r[0];
+      EXPECT_EQ(r[1], "../at/audio/" + r[0] + ".flac");
+    }
+  }
+  EXPECT_EQ(music, 4u);
+  EXPECT_EQ(ae_tracks.size(), 2u);
+  for (const auto& id : at_ids) EXPECT_TRUE(ae_ids.count(id)) << id;
+  // The test set's real music: one excerpt of the third track, unlabelled, with no vocal stem.
+  std::vector<fs::path> test_music;
+  for (const auto& e : fs::directory_iterator(dir() / "test"))
+    if (e.path().filename().string().rfind("music_", 0) == 0) test_music.push_back(e.path());
+  ASSERT_EQ(test_music.size(), 1u);
+  const std::string rel = "test/" + test_music[0].filename().string();
+  EXPECT_FALSE(ae_tracks.count(source_of.at(rel))) << "test music comes from a track AE never trains on";
+  const auto labels = io::read_csv(dir() / "test/labels.csv");
+  for (const auto& r : labels.rows) EXPECT_NE(r[0], test_music[0].stem().string());
+  EXPECT_FALSE(fs::exists(dir() / "test/vocals" / test_music[0].filename()));
 }
 
 TEST_F(CorpusBuild, TagsComeFromTheVocabularyAndCountsAreRight) {
@@ -204,17 +253,18 @@ TEST_F(CorpusBuild, EveryClipDecodesHasTheRightLengthAndIsNotSilent) {
     if (e.path().extension() != ".flac") continue;
     const auto rel = fs::relative(e.path(), dir()).string();
     const auto x = audio::decode_audio(e.path());
+    const bool music = e.path().filename().string().rfind("music_", 0) == 0;
     const double expect_s = rel.rfind("test/", 0) == 0 ? 4.0 : rel.rfind("vs/", 0) == 0 ? 6.0
                             : rel.rfind("noise/", 0) == 0 ? 5.0 : 3.0;
     EXPECT_EQ(x.size(), static_cast<std::size_t>(std::llround(expect_s * 22050))) << rel;
     EXPECT_GT(rms(x), 1e-3) << rel;
     const float pk = *std::max_element(x.begin(), x.end(), [](float a, float b) { return std::fabs(a) < std::fabs(b); });
-    if (rel.rfind("noise/", 0) != 0) {
-      EXPECT_LE(std::fabs(pk), 0.81f) << rel;  // clips are scaled to peak at 0.8
+    if (rel.rfind("noise/", 0) != 0 && !music) {
+      EXPECT_LE(std::fabs(pk), 0.81f) << rel;  // renders are scaled to peak at 0.8; real music keeps its level
     }
     ++n;
   }
-  EXPECT_EQ(n, 12u + 22u + 6u + 22u + 1u);
+  EXPECT_EQ(n, 12u + 22u + 6u + 22u + 1u + 5u);
 }
 
 TEST_F(CorpusBuild, MixtureIsAccompanimentPlusVocalsAfterFlac) {
@@ -240,6 +290,10 @@ TEST_F(CorpusBuild, SourcesListEveryFileWithPackageAndLicense) {
     files.insert(r[0]);
     EXPECT_FALSE(r[1].empty());
     EXPECT_FALSE(r[3].empty());
+    if (r[1] == "frozen-bubble-data") {
+      EXPECT_EQ(r[3], "GPL-2");
+      EXPECT_TRUE(fs::exists(r[2])) << r[2];
+    }
   }
   for (const auto& e : fs::recursive_directory_iterator(dir()))
     if (e.path().extension() == ".flac") {
@@ -252,6 +306,7 @@ TEST_F(CorpusBuild, SecondRunIsANoOpAndBadOptionsThrow) {
   o.out_dir = dir();
   o.custom_size = micro();
   o.seed = 7;
+  o.music_packages = {{"frozen-bubble-data", "GPL-2"}};
   const auto before = fs::last_write_time(dir() / "corpus.json");
   build_corpus(o);
   EXPECT_EQ(fs::last_write_time(dir() / "corpus.json"), before);

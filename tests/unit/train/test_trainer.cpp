@@ -83,6 +83,26 @@ TEST(Dataset, IndexesEveryLayout) {
   EXPECT_EQ(vs.clips[0].audio.size(), 3u);
 }
 
+TEST(Dataset, AeReadsItsOwnListWhenTheCorpusHasOneElseAtsList) {
+  const auto root = test::fresh_dir("ae_list");
+  test::write_at_corpus(root);
+  EXPECT_EQ(train::index_dataset(Task::ae, root, 1, 0.1, 0.1).root, root / "at");
+  // ae/labels.csv: two AT clips by relative path plus one clip of its own (no tags column).
+  fs::create_directories(root / "ae" / "audio");
+  audio::write_audio(root / "ae" / "audio" / "music_0.flac", test::sine(440.0, 1.0, 0.3));
+  io::write_file_atomic(root / "ae" / "labels.csv",
+                        "clip_id,path,split\nclip0,../at/audio/clip0.flac,train\nclip1,../at/audio/clip1.flac,valid\n"
+                        "music_0,audio/music_0.flac,train\n");
+  const auto ae = train::index_dataset(Task::ae, root, 1, 0.1, 0.1);
+  EXPECT_EQ(ae.root, root / "ae");
+  ASSERT_EQ(ae.clips.size(), 3u);
+  EXPECT_EQ(ae.count("train"), 2u);
+  EXPECT_EQ(ae.clips[2].id, "music_0");
+  EXPECT_TRUE(fs::exists(ae.clips[0].audio[0]));
+  // AT keeps its own list and vocabulary.
+  EXPECT_EQ(train::index_dataset(Task::at, root, 1, 0.1, 0.1).clips.size(), 8u);
+}
+
 TEST(Dataset, BadInputsGiveClearErrors) {
   const auto empty = test::fresh_dir("empty");
   EXPECT_NE(expect_error([&] { train::index_dataset(Task::at, empty, 1, 0.1, 0.1); }).find("labels.csv"),
