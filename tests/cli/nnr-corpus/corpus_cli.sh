@@ -32,7 +32,18 @@ case $case_name in
     (cd "$work/b" && find . -type f | sort | xargs sha256sum) >"$work/b.sum"
     diff "$work/a.sum" "$work/b.sum" >&2 || fail "builds differ"
     n=$(wc -l <"$work/a.sum"); [ "$n" -ge 140 ] || fail "only $n files"
-    grep -q '"size": "tiny"' "$work/a/corpus.json" || fail "corpus.json" ;;
+    grep -q '"size": "tiny"' "$work/a/corpus.json" || fail "corpus.json"
+    # Real music: in AE's list and in the test set, never in the test labels.
+    n_ae=$(grep -c '^music_' "$work/a/ae/labels.csv"); [ "$n_ae" -ge 10 ] || fail "only $n_ae music clips for AE"
+    n_test=$(ls "$work/a/test" | grep -c '^music_.*\.flac$'); [ "$n_test" -ge 1 ] || fail "no music in the test set"
+    ! grep -q '^music_' "$work/a/test/labels.csv" || fail "music clips in test/labels.csv"
+    grep -q '^test/music_.*,singularity-music,\|^test/music_.*,frozen-bubble-data,' "$work/a/sources.csv" ||
+      fail "sources.csv lacks the test music" ;;
+  no_music)
+    "$bin" "$work/c" --size tiny --no-music-packages -q || fail "build without music"
+    [ "$(wc -l <"$work/c/ae/labels.csv")" = 34 ] || fail "ae/labels.csv should list the 33 AT clips only"
+    ! ls "$work/c/test" | grep -q '^music_' || fail "music in the test set"
+    grep -q '"music_packages": \[\]' "$work/c/corpus.json" || fail "corpus.json music_packages" ;;
   *) fail "unknown case $case_name" ;;
 esac
 echo "ok: $case_name"
