@@ -22,6 +22,12 @@ int body(int argc, char** argv) {
   app.add_option("--data", data, "dataset directory (demo corpus root or the task's folder)")->required();
   app.add_option("--out", out, "run directory; the model goes to RUN_DIR/models/<task>/")->required();
   app.add_option("--epochs", epochs, "epochs (overrides train.epochs)")->check(CLI::PositiveNumber);
+  std::string cache;
+  app.add_option("--cache", cache,
+                 "memory: decode every clip once and keep its spectrogram in RAM (~176 kB per second of audio; "
+                 "fastest); stream: decode the clips of each batch as it comes, one batch ahead (bounded memory, "
+                 "for MSD-sized data). Same weights either way. Overrides train.cache (default memory)")
+      ->check(CLI::IsMember({"memory", "stream"}));
   app.add_flag("--resume", resume, "continue from RUN_DIR/models/<task>/checkpoint.pt");
   nnr::apps::add_common_options(app, common, nnr::apps::kConfig | nnr::apps::kSeed | nnr::apps::kThreads |
                                                  nnr::apps::kDevice);
@@ -35,6 +41,7 @@ int body(int argc, char** argv) {
   o.config = nnr::apps::config_section(common, "train");
   if (o.config.is_null()) o.config = nlohmann::json::object();
   if (epochs > 0) o.config["epochs"] = epochs;
+  if (!cache.empty()) o.config["cache"] = cache;
   o.device = common.device;
   o.seed = common.seed;
   o.threads = common.threads;

@@ -255,41 +255,44 @@ DatasetIndex index_dataset(Task task, const fs::path& data_dir, std::uint64_t se
   return d;
 }
 
+ClipData load_clip(const DatasetIndex& index, const ClipRef& r, int min_frames, int bins, bool keep_audio) {
+  ClipData c;
+  c.tags = r.tags;
+  c.label = r.label;
+  if (index.task != Task::vs) {
+    std::vector<float> a = audio::decode_audio(r.audio[0]);
+    pad_for_frames(a, min_frames);
+    c.x = features::network_input_db(a);
+    return c;
+  }
+  std::vector<float> mix = audio::decode_audio(r.audio[0]);
+  std::vector<float> voc = audio::decode_audio(r.audio[1]);
+  std::vector<float> acc = audio::decode_audio(r.audio[2]);
+  for (std::size_t k = 3; k < r.audio.size(); ++k) {  // drums + bass + other
+    const std::vector<float> part = audio::decode_audio(r.audio[k]);
+    acc.resize(std::max(acc.size(), part.size()), 0.0f);
+    for (std::size_t j = 0; j < part.size(); ++j) acc[j] += part[j];
+  }
+  const std::size_t n = std::min({mix.size(), voc.size(), acc.size()});
+  mix.resize(n), voc.resize(n), acc.resize(n);
+  for (auto* a : {&mix, &voc, &acc}) pad_for_frames(*a, min_frames);
+  c.x = features::network_input_db(mix);
+  // Linear magnitudes from the dB spectra (|X| = 10^(dB/20); the -80 dB floor is immaterial to L1).
+  c.mix = to_magnitude(c.x, bins);
+  c.voc = to_magnitude(features::network_input_db(voc), bins);
+  c.acc = to_magnitude(features::network_input_db(acc), bins);
+  if (keep_audio) c.mix_audio = std::move(mix), c.voc_audio = std::move(voc);
+  return c;
+}
+
 std::vector<ClipData> load_split(const DatasetIndex& index, const std::string& split, int min_frames, int bins,
                                  int threads, bool keep_audio) {
   std::vector<const ClipRef*> refs;
   for (const auto& c : index.clips)
     if (c.split == split) refs.push_back(&c);
   std::vector<ClipData> out(refs.size());
-  parallel_for(0, refs.size(), threads, [&](std::size_t i) {
-    const ClipRef& r = *refs[i];
-    ClipData& c = out[i];
-    c.tags = r.tags;
-    c.label = r.label;
-    if (index.task != Task::vs) {
-      std::vector<float> a = audio::decode_audio(r.audio[0]);
-      pad_for_frames(a, min_frames);
-      c.x = features::network_input_db(a);
-      return;
-    }
-    std::vector<float> mix = audio::decode_audio(r.audio[0]);
-    std::vector<float> voc = audio::decode_audio(r.audio[1]);
-    std::vector<float> acc = audio::decode_audio(r.audio[2]);
-    for (std::size_t k = 3; k < r.audio.size(); ++k) {  // drums + bass + other
-      const std::vector<float> part = audio::decode_audio(r.audio[k]);
-      acc.resize(std::max(acc.size(), part.size()), 0.0f);
-      for (std::size_t j = 0; j < part.size(); ++j) acc[j] += part[j];
-    }
-    const std::size_t n = std::min({mix.size(), voc.size(), acc.size()});
-    mix.resize(n), voc.resize(n), acc.resize(n);
-    for (auto* a : {&mix, &voc, &acc}) pad_for_frames(*a, min_frames);
-    c.x = features::network_input_db(mix);
-    // Linear magnitudes from the dB spectra (|X| = 10^(dB/20); the -80 dB floor is immaterial to L1).
-    c.mix = to_magnitude(c.x, bins);
-    c.voc = to_magnitude(features::network_input_db(voc), bins);
-    c.acc = to_magnitude(features::network_input_db(acc), bins);
-    if (keep_audio) c.mix_audio = std::move(mix), c.voc_audio = std::move(voc);
-  });
+  parallel_for(0, refs.size(), threads,
+               [&](std::size_t i) { out[i] = load_clip(index, *refs[i], min_frames, bins, keep_audio); });
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <future>
 #include <numeric>
 
 #include "nnr/features/features.hpp"
@@ -23,6 +24,7 @@
 #include "nnr/io/csv.hpp"
 #include "nnr/io/json.hpp"
 #include "nnr/model/device.hpp"
+#include "nnr/train/clip_source.hpp"
 #include "nnr/train/dataset.hpp"
 
 namespace nnr::train {
@@ -37,7 +39,7 @@ TrainConfig TrainConfig::from_json(Task task, const Json& section) {
   const std::string ctx = "config: train";
   const std::vector<std::string> keys = {"preset", "frames", "bins", "channels", "dropout", "epochs",
                                          "batch_size", "clips_per_batch", "steps_per_epoch", "lr",
-                                         "weight_decay", "valid_fraction", "test_fraction", "valid_crops"};
+                                         "weight_decay", "valid_fraction", "test_fraction", "valid_crops", "cache"};
   // Per-task overrides, e.g. {"epochs": 200, "vs": {"epochs": 5000}}: the paper trains each task for its own
   // number of epochs, and one config file should reproduce all four.
   std::vector<std::string> allowed = keys;
@@ -65,6 +67,7 @@ TrainConfig TrainConfig::from_json(Task task, const Json& section) {
   c.valid_fraction = io::get_or<double>(s, "valid_fraction", task == Task::vs ? 0.3 : 0.1, ctx);
   c.test_fraction = io::get_or<double>(s, "test_fraction", 0.1, ctx);
   c.valid_crops = io::get_or<int>(s, "valid_crops", task == Task::vs ? 4 : 1, ctx);
+  c.cache = parse_cache_mode(io::get_or<std::string>(s, "cache", "memory", ctx), ctx + ".cache");
   auto need = [&](bool ok, const std::string& what) {
     if (!ok) throw_config(ctx + ": " + what);
   };
@@ -84,7 +87,8 @@ Json TrainConfig::to_json() const {
   Json j = model.to_json();
   j.update({{"epochs", epochs}, {"batch_size", batch_size}, {"clips_per_batch", clips_per_batch},
             {"steps_per_epoch", steps_per_epoch}, {"lr", lr}, {"weight_decay", weight_decay},
-            {"valid_fraction", valid_fraction}, {"test_fraction", test_fraction}, {"valid_crops", valid_crops}});
+            {"valid_fraction", valid_fraction}, {"test_fraction", test_fraction}, {"valid_crops", valid_crops},
+            {"cache", cache_mode_name(cache)}});
   return j;
 }
 
@@ -108,23 +112,16 @@ std::string metric_name(Task t) {
   return "";
 }
 
-// Standardise every clip with the training statistics and keep the first `bins` bins.
-void standardise(std::vector<ClipData>& clips, const features::Scaler& scaler, int bins) {
-  for (auto& c : clips) {
-    scaler.apply(c.x);
-    MatrixF y(c.x.rows, static_cast<std::size_t>(bins));
-    for (std::size_t t = 0; t < y.rows; ++t) std::memcpy(y.row(t), c.x.row(t), sizeof(float) * y.cols);
-    c.x = std::move(y);
-  }
-}
-
 torch::Tensor empty_input(std::int64_t b, const model::ModelConfig& m) {
   return torch::empty({b, 1, m.frames, m.bins});
 }
 
-// Batch of crops (clip, first frame), built on the CPU.
-model::Batch assemble(const std::vector<ClipData>& data, const std::vector<std::pair<std::size_t, std::size_t>>& crops,
-                      Task task, const model::ModelConfig& m, int n_classes) {
+// A crop: which of the fetched clips, and its first frame.
+using Crop = std::pair<std::size_t, std::size_t>;
+
+// Batch of crops, built on the CPU.
+model::Batch assemble(const std::vector<const ClipData*>& data, const std::vector<Crop>& crops, Task task,
+                      const model::ModelConfig& m, int n_classes) {
   const auto B = static_cast<std::int64_t>(crops.size());
   const std::size_t block = static_cast<std::size_t>(m.frames) * static_cast<std::size_t>(m.bins);
   model::Batch b;
@@ -133,7 +130,7 @@ model::Batch assemble(const std::vector<ClipData>& data, const std::vector<std::
   if (task == Task::ir) b.classes = torch::empty({B}, torch::kLong);
   if (task == Task::vs) b.mix_mag = empty_input(B, m), b.voc_mag = empty_input(B, m), b.acc_mag = empty_input(B, m);
   for (std::size_t k = 0; k < crops.size(); ++k) {
-    const ClipData& c = data[crops[k].first];
+    const ClipData& c = *data[crops[k].first];
     const std::size_t off = crops[k].second;
     std::memcpy(b.x.data_ptr<float>() + k * block, c.x.row(off), sizeof(float) * block);
     if (task == Task::at)
@@ -148,35 +145,41 @@ model::Batch assemble(const std::vector<ClipData>& data, const std::vector<std::
   return b;
 }
 
+// One training batch, planned before its clips are decoded: the clips, and per crop which of them and a
+// uniform draw that becomes the first frame once the clip's length is known.
+struct BatchPlan {
+  std::vector<std::size_t> clips;                       // distinct indices into the split
+  std::vector<std::pair<std::size_t, double>> crops;    // (position in `clips`, u in [0, 1))
+};
+
 // The paper's batching (section 4.1): `clips_per_batch` clips drawn at random, fresh random crops from
 // them. Its own generator per (seed, epoch, batch): resuming needs no sampler state.
-std::vector<std::pair<std::size_t, std::size_t>> draw_crops(const std::vector<ClipData>& data, const TrainConfig& cfg,
-                                                           std::uint64_t seed, int epoch, int step) {
+BatchPlan plan_batch(std::size_t n, const TrainConfig& cfg, std::uint64_t seed, int epoch, int step) {
   Rng rng(derive_seed(seed, "batch", std::to_string(epoch), std::to_string(step)));
-  const std::size_t n = data.size();
   const std::size_t k = std::min<std::size_t>(n, static_cast<std::size_t>(cfg.clips_per_batch));
   std::vector<std::size_t> idx(n);
   std::iota(idx.begin(), idx.end(), 0);
   for (std::size_t i = 0; i < k; ++i) std::swap(idx[i], idx[i + uniform_index(rng, n - i)]);
-  std::vector<std::pair<std::size_t, std::size_t>> crops;
-  for (int b = 0; b < cfg.batch_size; ++b) {
-    const std::size_t c = idx[static_cast<std::size_t>(b) % k];
-    const std::size_t span = data[c].x.rows - static_cast<std::size_t>(cfg.model.frames) + 1;
-    crops.emplace_back(c, uniform_index(rng, span));
+  BatchPlan p;
+  p.clips.assign(idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(k));
+  for (int b = 0; b < cfg.batch_size; ++b) p.crops.emplace_back(static_cast<std::size_t>(b) % k, uniform01(rng));
+  return p;
+}
+
+// First frames of the planned crops (u -> floor(u * span), as uniform_index draws).
+std::vector<Crop> place_crops(const BatchPlan& p, const std::vector<const ClipData*>& clips, int frames) {
+  std::vector<Crop> crops;
+  for (const auto& [slot, u] : p.crops) {
+    const std::size_t span = clips[slot]->x.rows - static_cast<std::size_t>(frames) + 1;
+    crops.emplace_back(slot, static_cast<std::size_t>(u * static_cast<double>(span)) % span);
   }
   return crops;
 }
 
-// Fixed validation crops: the centre, or `valid_crops` evenly spaced ones.
-std::vector<std::pair<std::size_t, std::size_t>> valid_crops(const std::vector<ClipData>& data, const TrainConfig& cfg) {
-  std::vector<std::pair<std::size_t, std::size_t>> crops;
-  for (std::size_t c = 0; c < data.size(); ++c) {
-    const std::size_t span = data[c].x.rows - static_cast<std::size_t>(cfg.model.frames);
-    const int k = cfg.valid_crops;
-    for (int j = 0; j < k; ++j)
-      crops.emplace_back(c, static_cast<std::size_t>(std::llround(static_cast<double>(span) * (j + 0.5) / k)));
-  }
-  return crops;
+// Fixed validation crop j of k in a clip: the centre, or k evenly spaced ones.
+std::size_t valid_offset(const ClipData& c, int j, const TrainConfig& cfg) {
+  const std::size_t span = c.x.rows - static_cast<std::size_t>(cfg.model.frames);
+  return static_cast<std::size_t>(std::llround(static_cast<double>(span) * (j + 0.5) / cfg.valid_crops));
 }
 
 // The mixture's complex STFT masked and resynthesised (mixture phase), vs. the vocal reference.
@@ -209,26 +212,35 @@ struct ValidResult {
   double loss = 0, metric = 0;
 };
 
-ValidResult validate(model::TaskNet& net, const std::vector<ClipData>& data, const TrainConfig& cfg, Task task,
-                     int n_classes, const torch::Device& device) {
+// Validation over every clip's fixed crops, in batches of batch_size crops; each batch fetches just the
+// clips it covers (stream mode decodes them then).
+ValidResult validate(model::TaskNet& net, const ClipSource& data, const TrainConfig& cfg, Task task, int n_classes,
+                     const torch::Device& device) {
   torch::NoGradGuard no_grad;
   net.eval();
-  const auto crops = valid_crops(data, cfg);
+  const std::size_t n_crops = data.size() * static_cast<std::size_t>(cfg.valid_crops);
   ValidResult r;
-  MatrixF scores(crops.size(), static_cast<std::size_t>(std::max(n_classes, 1)));
-  Matrix<std::uint8_t> labels(crops.size(), scores.cols);
+  MatrixF scores(n_crops, static_cast<std::size_t>(std::max(n_classes, 1)));
+  Matrix<std::uint8_t> labels(n_crops, scores.cols);
   std::vector<int> predicted, truth;
   std::vector<double> sdrs;
-  for (std::size_t s = 0; s < crops.size(); s += static_cast<std::size_t>(cfg.batch_size)) {
-    const std::vector<std::pair<std::size_t, std::size_t>> chunk(
-        crops.begin() + static_cast<long>(s),
-        crops.begin() + static_cast<long>(std::min(crops.size(), s + static_cast<std::size_t>(cfg.batch_size))));
-    const model::Batch b = assemble(data, chunk, task, cfg.model, n_classes).to(device);
+  const auto k_crops = static_cast<std::size_t>(cfg.valid_crops);
+  for (std::size_t s = 0; s < n_crops; s += static_cast<std::size_t>(cfg.batch_size)) {
+    const std::size_t e = std::min(n_crops, s + static_cast<std::size_t>(cfg.batch_size));
+    std::vector<std::size_t> ids;  // the clips of crops s..e-1
+    for (std::size_t c = s / k_crops; c <= (e - 1) / k_crops; ++c) ids.push_back(c);
+    const FetchedClips fetched = data.fetch(ids);
+    std::vector<Crop> chunk;
+    for (std::size_t q = s; q < e; ++q) {
+      const std::size_t slot = q / k_crops - ids.front();
+      chunk.emplace_back(slot, valid_offset(*fetched.clips[slot], static_cast<int>(q % k_crops), cfg));
+    }
+    const model::Batch b = assemble(fetched.clips, chunk, task, cfg.model, n_classes).to(device);
     r.loss += net.loss(b).item<double>() * static_cast<double>(chunk.size());
     if (task == Task::ae) continue;
     const torch::Tensor p = net.predict(b.x).to(torch::kCPU).contiguous();
     for (std::size_t k = 0; k < chunk.size(); ++k) {
-      const ClipData& c = data[chunk[k].first];
+      const ClipData& c = *fetched.clips[chunk[k].first];
       if (task == Task::at) {
         std::memcpy(scores.row(s + k), p.data_ptr<float>() + k * scores.cols, sizeof(float) * scores.cols);
         for (int t : c.tags) labels(s + k, static_cast<std::size_t>(t)) = 1;
@@ -240,7 +252,7 @@ ValidResult validate(model::TaskNet& net, const std::vector<ClipData>& data, con
       }
     }
   }
-  r.loss /= static_cast<double>(crops.size());
+  r.loss /= static_cast<double>(n_crops);
   if (task == Task::ae) r.metric = r.loss;
   if (task == Task::at) r.metric = metrics::clipwise_auc(scores, labels);
   if (task == Task::ir) r.metric = metrics::accuracy(predicted, truth);
@@ -325,21 +337,19 @@ TrainSummary run_training(const TrainOptions& o) {
   const DatasetIndex index = index_dataset(task, o.data_dir, o.seed, cfg.valid_fraction, cfg.test_fraction);
   spdlog::info("train: {} data {}: {} train, {} valid, {} test clips", tname, index.root.string(), index.count("train"),
                index.count("valid"), index.count("test"));
-  std::vector<ClipData> train = load_split(index, "train", cfg.model.frames, cfg.model.bins, threads);
-  std::vector<ClipData> valid = load_split(index, "valid", cfg.model.frames, cfg.model.bins, threads, task == Task::vs);
+  ClipSource train(index, "train", cfg.cache, cfg.model.frames, cfg.model.bins, threads);
+  ClipSource valid(index, "valid", cfg.cache, cfg.model.frames, cfg.model.bins, threads, task == Task::vs);
   fs::create_directories(dir);
   const fs::path scaler_path = dir / "scaler.json";
   features::Scaler scaler;
   if (o.resume && have_ckpt && fs::exists(scaler_path)) {
     scaler = features::load_scaler(scaler_path);
   } else {
-    features::ScalerAccumulator acc;
-    for (const auto& c : train) acc.add(c.x);
-    scaler = acc.finish();
+    scaler = train.compute_scaler();
     features::save_scaler(scaler_path, scaler);
   }
-  standardise(train, scaler, cfg.model.bins);
-  standardise(valid, scaler, cfg.model.bins);
+  train.set_scaler(scaler);
+  valid.set_scaler(scaler);
 
   const int n_classes = static_cast<int>(index.class_names.size());
   Json versions = library_versions();
@@ -388,9 +398,20 @@ TrainSummary run_training(const TrainOptions& o) {
     double sum = 0;
     Progress progress("nnr-train " + tname + " epoch " + std::to_string(epoch + 1) + "/" + std::to_string(cfg.epochs),
                       static_cast<std::size_t>(steps), "batches");
+    // Stream mode decodes batch step+1 on another thread while step trains.
+    const auto fetch_step = [&](int st) {
+      BatchPlan p = plan_batch(train.size(), cfg, o.seed, epoch, st);
+      FetchedClips f = train.fetch(p.clips);
+      return std::make_pair(std::move(p), std::move(f));
+    };
+    std::future<std::pair<BatchPlan, FetchedClips>> ahead;
     for (int step = 0; step < steps; ++step) {
+      auto [plan, fetched] = ahead.valid() ? ahead.get() : fetch_step(step);
+      if (train.mode() == CacheMode::stream && step + 1 < steps)
+        ahead = std::async(std::launch::async, fetch_step, step + 1);
       const model::Batch b =
-          assemble(train, draw_crops(train, cfg, o.seed, epoch, step), task, cfg.model, n_classes).to(device);
+          assemble(fetched.clips, place_crops(plan, fetched.clips, cfg.model.frames), task, cfg.model, n_classes)
+              .to(device);
       torch::Tensor loss = net->loss(b);
       const double v = loss.item<double>();
       if (!std::isfinite(v))

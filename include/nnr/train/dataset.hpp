@@ -62,6 +62,11 @@ struct ClipData {
   std::vector<float> mix_audio, voc_audio;  ///< VS with keep_audio: the decoded signals (for SDR)
 };
 
+/// Decodes one clip of `index` and computes its dB spectrogram (all 513 bins, unstandardised; right-zero-
+/// padded to `min_frames`); VS also the magnitudes (first `bins` columns) and with keep_audio the mixture
+/// and vocal signals. Throws Error(input/io) naming an undecodable file.
+ClipData load_clip(const DatasetIndex& index, const ClipRef& clip, int min_frames, int bins, bool keep_audio);
+
 /// Decodes and computes the dB spectrogram (all 513 bins, unstandardised) of each clip of the given
 /// split; clips shorter than `min_frames` are right-zero-padded. VS also fills the magnitudes (only
 /// the first `bins` columns kept there; with keep_audio also the mixture and vocal signals). Runs on

@@ -10,6 +10,7 @@
 #include "nnr/core/progress.hpp"
 #include "nnr/io/atomic_file.hpp"
 #include "nnr/io/csv.hpp"
+#include "nnr/io/json.hpp"
 #include "nnr/model/trained_model.hpp"
 #include "nnr/train/dataset.hpp"
 #include "nnr/train/trainer.hpp"
@@ -180,6 +181,54 @@ TEST_P(TrainEveryTask, OneEpochWritesTheModelDirAndLoads) {
 
 INSTANTIATE_TEST_SUITE_P(Tasks, TrainEveryTask, ::testing::Values(Task::ae, Task::at, Task::ir, Task::vs),
                          [](const ::testing::TestParamInfo<Task>& p) { return model::task_name(p.param); });
+
+// Streaming (decode per batch, one batch ahead) must train exactly as the in-memory cache does.
+class StreamEqualsMemory : public ::testing::TestWithParam<Task> {};
+
+TEST_P(StreamEqualsMemory, SameScalerLossesAndWeights) {
+  const Task task = GetParam();
+  const std::string name = model::task_name(task);
+  const auto root = test::fresh_dir("stream_" + name);
+  if (task == Task::ae || task == Task::at) test::write_at_corpus(root, 10);
+  if (task == Task::ir) test::write_ir_corpus(root);
+  if (task == Task::vs) test::write_vs_corpus(root, 6);
+  for (const char* cache : {"memory", "stream"}) {
+    auto o = options(task, root, root / cache, 2);
+    o.config["cache"] = cache;
+    o.config["clips_per_batch"] = 3;
+    o.threads = 2;
+    train::run_training(o);
+  }
+  const auto dir_m = root / "memory" / "models" / name, dir_s = root / "stream" / "models" / name;
+  EXPECT_EQ(io::read_file(dir_m / "scaler.json"), io::read_file(dir_s / "scaler.json"));
+  const auto log_m = io::read_csv(dir_m / "train_log.csv"), log_s = io::read_csv(dir_s / "train_log.csv");
+  ASSERT_EQ(log_m.rows.size(), 2u);
+  ASSERT_EQ(log_s.rows.size(), 2u);
+  for (const char* col : {"train_loss", "valid_loss", "value"})
+    for (std::size_t r = 0; r < 2; ++r)
+      EXPECT_EQ(log_m.rows[r][log_m.column(col)], log_s.rows[r][log_s.column(col)]) << col << " epoch " << r + 1;
+  EXPECT_EQ(io::load_json(dir_s / "model.json").at("train").at("cache"), "stream");
+  if (task == Task::at) {
+    const auto a = saved_tensors(dir_m / "model.pt"), b = saved_tensors(dir_s / "model.pt");
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(torch::equal(a[i], b[i])) << "tensor " << i;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Tasks, StreamEqualsMemory, ::testing::Values(Task::ae, Task::at, Task::ir, Task::vs),
+                         [](const ::testing::TestParamInfo<Task>& p) { return model::task_name(p.param); });
+
+TEST(TrainConfig, CacheIsMemoryOrStream) {
+  EXPECT_EQ(train::TrainConfig::from_json(Task::at, nullptr).cache, train::CacheMode::memory);
+  EXPECT_EQ(train::TrainConfig::from_json(Task::at, {{"cache", "stream"}}).cache, train::CacheMode::stream);
+  try {
+    train::TrainConfig::from_json(Task::at, {{"cache", "disk"}});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::config);
+    EXPECT_NE(std::string(e.what()).find("stream"), std::string::npos) << e.what();
+  }
+}
 
 TEST(Train, ResumeEqualsUninterrupted) {
   const auto root = test::fresh_dir("resume");

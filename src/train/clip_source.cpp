@@ -1,0 +1,85 @@
+#include "nnr/train/clip_source.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "nnr/core/error.hpp"
+#include "nnr/core/parallel.hpp"
+
+namespace nnr::train {
+
+namespace {
+
+// Standardises with the training statistics and keeps the first `bins` bins (the model's input).
+void standardise(ClipData& c, const features::Scaler& scaler, int bins) {
+  scaler.apply(c.x);
+  MatrixF y(c.x.rows, static_cast<std::size_t>(bins));
+  for (std::size_t t = 0; t < y.rows; ++t) std::memcpy(y.row(t), c.x.row(t), sizeof(float) * y.cols);
+  c.x = std::move(y);
+}
+
+}  // namespace
+
+CacheMode parse_cache_mode(const std::string& name, const std::string& context) {
+  if (name == "memory") return CacheMode::memory;
+  if (name == "stream") return CacheMode::stream;
+  throw_config(context + ": unknown cache '" + name +
+               "'; use memory (decode every clip once, keep it in RAM) or stream (decode per batch)");
+}
+
+const char* cache_mode_name(CacheMode mode) { return mode == CacheMode::memory ? "memory" : "stream"; }
+
+ClipSource::ClipSource(const DatasetIndex& index, const std::string& split, CacheMode mode, int min_frames,
+                       int bins, int threads, bool keep_audio)
+    : index_(&index), mode_(mode), min_frames_(min_frames), bins_(bins), threads_(threads), keep_audio_(keep_audio) {
+  for (const auto& c : index.clips)
+    if (c.split == split) refs_.push_back(&c);
+  if (mode_ == CacheMode::memory) cache_ = load_split(index, split, min_frames, bins, threads, keep_audio);
+}
+
+ClipData ClipSource::load(std::size_t i) const {
+  ClipData c = load_clip(*index_, *refs_.at(i), min_frames_, bins_, keep_audio_);
+  if (standardise_) standardise(c, scaler_, bins_);
+  return c;
+}
+
+features::Scaler ClipSource::compute_scaler() const {
+  features::ScalerAccumulator acc;
+  if (mode_ == CacheMode::memory) {
+    for (const auto& c : cache_) acc.add(c.x);
+    return acc.finish();
+  }
+  // A few clips per thread at a time: bounded memory, same order of additions as memory mode.
+  const std::size_t chunk = static_cast<std::size_t>(std::max(threads_, 1)) * 4;
+  std::vector<MatrixF> xs;
+  for (std::size_t a = 0; a < refs_.size(); a += chunk) {
+    const std::size_t n = std::min(chunk, refs_.size() - a);
+    xs.assign(n, MatrixF());
+    parallel_for(0, n, threads_, [&](std::size_t k) {
+      xs[k] = load_clip(*index_, *refs_[a + k], min_frames_, bins_, /*keep_audio=*/false).x;
+    });
+    for (const auto& x : xs) acc.add(x);
+  }
+  return acc.finish();
+}
+
+void ClipSource::set_scaler(const features::Scaler& scaler) {
+  scaler_ = scaler;
+  standardise_ = true;
+  for (auto& c : cache_) standardise(c, scaler_, bins_);
+}
+
+FetchedClips ClipSource::fetch(const std::vector<std::size_t>& ids) const {
+  FetchedClips f;
+  f.clips.resize(ids.size());
+  if (mode_ == CacheMode::memory) {
+    for (std::size_t k = 0; k < ids.size(); ++k) f.clips[k] = &cache_.at(ids[k]);
+    return f;
+  }
+  f.owned.resize(ids.size());
+  parallel_for(0, ids.size(), threads_, [&](std::size_t k) { f.owned[k] = load(ids[k]); });
+  for (std::size_t k = 0; k < ids.size(); ++k) f.clips[k] = &f.owned[k];
+  return f;
+}
+
+}  // namespace nnr::train
