@@ -32,6 +32,17 @@ enum CommonFlag : unsigned {
 /// Adds the chosen shared flags (plus --quiet/--verbose always) to `app`.
 void add_common_options(CLI::App& app, CommonOptions& opts, unsigned flags = kAllFlags);
 
+/// Parses the command line inside an app's body: --help/--version print and return 0 from the body; a bad
+/// flag prints CLI11's message and returns 2 (nnr's "bad flag or config" code, not CLI11's own 1xx codes).
+#define NNR_PARSE_FLAGS(app, argc, argv)                     \
+  do {                                                       \
+    try {                                                    \
+      (app).parse((argc), (argv));                           \
+    } catch (const CLI::ParseError& parse_error) {           \
+      return (app).exit(parse_error) == 0 ? 0 : 2;           \
+    }                                                        \
+  } while (false)
+
 /// The `name` section ("transform", "train", "encode", "evaluate") of the --config file, or null when
 /// there is no config file or no such section. The file's top-level keys must be stage names (or
 /// "_comment"): a misspelt section is an error, never silently ignored.

@@ -27,11 +27,7 @@ int body(int argc, char** argv) {
   app.add_flag("--no-music-packages", no_music,
                "renders only: skip the real music (for machines without frozen-bubble-data and singularity-music)");
   add_common_options(app, common, nnr::apps::kSeed | nnr::apps::kThreads);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
-  }
+  NNR_PARSE_FLAGS(app, argc, argv);
   nnr::apps::apply_common_options(common);
   opts.out_dir = out;
   if (no_music) opts.music_packages.clear();

@@ -33,7 +33,7 @@ int body(int argc, char** argv) {
   app.add_flag("--force", o.force, "recompute even if the output exists");
   nnr::apps::add_common_options(app, common, nnr::apps::kConfig | nnr::apps::kThreads | nnr::apps::kDevice |
                                                  nnr::apps::kShard | nnr::apps::kDryRun);
-  CLI11_PARSE(app, argc, argv);
+  NNR_PARSE_FLAGS(app, argc, argv);
   nnr::apps::apply_common_options(common);
 
   o.run_dir = run;

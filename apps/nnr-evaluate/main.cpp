@@ -28,7 +28,7 @@ int body(int argc, char** argv) {
   app.add_flag("--merge", o.merge, "only merge results/shards/*.csv into the full CSVs");
   nnr::apps::add_common_options(app, common, nnr::apps::kConfig | nnr::apps::kSeed | nnr::apps::kThreads |
                                                  nnr::apps::kShard | nnr::apps::kDryRun);
-  CLI11_PARSE(app, argc, argv);
+  NNR_PARSE_FLAGS(app, argc, argv);
   nnr::apps::apply_common_options(common);
 
   o.run_dir = run;

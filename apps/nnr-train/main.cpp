@@ -31,7 +31,7 @@ int body(int argc, char** argv) {
   app.add_flag("--resume", resume, "continue from RUN_DIR/models/<task>/checkpoint.pt");
   nnr::apps::add_common_options(app, common, nnr::apps::kConfig | nnr::apps::kSeed | nnr::apps::kThreads |
                                                  nnr::apps::kDevice);
-  CLI11_PARSE(app, argc, argv);
+  NNR_PARSE_FLAGS(app, argc, argv);
   nnr::apps::apply_common_options(common);
 
   nnr::train::TrainOptions o;

@@ -43,7 +43,7 @@ int body(int argc, char** argv) {
   app.add_option("--grid", grid, "grid name (coarse, fine, paper, demo) or JSON file");
   app.add_option("--noise", noise, "noise recording for EN (environmental noise)");
   app.add_flag("--merge", merge, "only merge the shard manifests of --out into manifest.csv");
-  CLI11_PARSE(app, argc, argv);
+  NNR_PARSE_FLAGS(app, argc, argv);
   nnr::apps::apply_common_options(common);
 
   if (merge) {

@@ -49,8 +49,8 @@ features::Scaler ClipSource::compute_scaler() const {
     for (const auto& c : cache_) acc.add(c.x);
     return acc.finish();
   }
-  // A few clips per thread at a time: bounded memory, same order of additions as memory mode.
-  const std::size_t chunk = static_cast<std::size_t>(std::max(threads_, 1)) * 4;
+  // One clip per thread at a time: bounded memory, same order of additions as memory mode.
+  const std::size_t chunk = static_cast<std::size_t>(std::max(threads_, 1));
   std::vector<MatrixF> xs;
   for (std::size_t a = 0; a < refs_.size(); a += chunk) {
     const std::size_t n = std::min(chunk, refs_.size() - a);

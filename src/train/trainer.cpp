@@ -398,20 +398,20 @@ TrainSummary run_training(const TrainOptions& o) {
     double sum = 0;
     Progress progress("nnr-train " + tname + " epoch " + std::to_string(epoch + 1) + "/" + std::to_string(cfg.epochs),
                       static_cast<std::size_t>(steps), "batches");
-    // Stream mode decodes batch step+1 on another thread while step trains.
-    const auto fetch_step = [&](int st) {
-      BatchPlan p = plan_batch(train.size(), cfg, o.seed, epoch, st);
-      FetchedClips f = train.fetch(p.clips);
-      return std::make_pair(std::move(p), std::move(f));
+    // A batch on the CPU: plan, fetch (stream mode: decode) and crop. The clips are let go once cropped,
+    // so stream mode holds one batch's clips at a time, and builds batch step+1 on another thread while
+    // step trains.
+    const auto cpu_batch = [&](int st) {
+      const BatchPlan plan = plan_batch(train.size(), cfg, o.seed, epoch, st);
+      const FetchedClips f = train.fetch(plan.clips);
+      return assemble(f.clips, place_crops(plan, f.clips, cfg.model.frames), task, cfg.model, n_classes);
     };
-    std::future<std::pair<BatchPlan, FetchedClips>> ahead;
+    std::future<model::Batch> ahead;
     for (int step = 0; step < steps; ++step) {
-      auto [plan, fetched] = ahead.valid() ? ahead.get() : fetch_step(step);
+      model::Batch cpu = ahead.valid() ? ahead.get() : cpu_batch(step);
       if (train.mode() == CacheMode::stream && step + 1 < steps)
-        ahead = std::async(std::launch::async, fetch_step, step + 1);
-      const model::Batch b =
-          assemble(fetched.clips, place_crops(plan, fetched.clips, cfg.model.frames), task, cfg.model, n_classes)
-              .to(device);
+        ahead = std::async(std::launch::async, cpu_batch, step + 1);
+      const model::Batch b = cpu.to(device);
       torch::Tensor loss = net->loss(b);
       const double v = loss.item<double>();
       if (!std::isfinite(v))

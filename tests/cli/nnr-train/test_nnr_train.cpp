@@ -44,7 +44,8 @@ TEST(NnrTrainCli, EveryTaskOneEpochThenTrainedModelLoads) {
     SCOPED_TRACE(task);
     const auto log = root / (task + ".log");
     ASSERT_EQ(run("--task " + task + " --data " + root.string() + " --out " + (root / "run").string() +
-                      " --config " + cfg.string() + " --epochs 1 --threads 2 --seed 3",
+                      " --config " + cfg.string() + " --epochs 1 --threads 2 --seed 3" +
+                      (task == "vs" || task == "at" ? " --cache stream" : ""),
                   log),
               0)
         << slurp(log);
@@ -52,6 +53,7 @@ TEST(NnrTrainCli, EveryTaskOneEpochThenTrainedModelLoads) {
     const auto meta = nnr::io::load_json(dir / "model.json");
     EXPECT_EQ(meta.at("task"), task);
     EXPECT_EQ(meta.at("seed"), 3);
+    EXPECT_EQ(meta.at("train").at("cache"), task == "vs" || task == "at" ? "stream" : "memory");
     EXPECT_EQ(nnr::io::read_csv(dir / "train_log.csv").rows.size(), 1u);
     auto m = nnr::model::TrainedModel::load(dir, torch::kCPU);
     const auto x = m->prepare({nnr::test::sine(330, 2.5)});
@@ -80,7 +82,10 @@ TEST(NnrTrainCli, BadInputsExitWithOneLine) {
   EXPECT_EQ(run("--task at --data " + (root / "empty").string() + " --out " + (root / "run").string(), log), 3);
   EXPECT_NE(slurp(log).find("labels.csv"), std::string::npos) << slurp(log);
   EXPECT_EQ(run("--task ir --data " + (root / "empty").string() + " --out " + (root / "run").string(), log), 4);
-  EXPECT_NE(run("--task xx --data " + (root / "empty").string() + " --out " + (root / "run").string(), log), 0);
+  EXPECT_EQ(run("--task xx --data " + (root / "empty").string() + " --out " + (root / "run").string(), log), 2);
+  EXPECT_EQ(run("--task at --cache disk --data " + (root / "empty").string() + " --out " + (root / "run").string(), log),
+            2);
+  EXPECT_NE(slurp(log).find("--cache"), std::string::npos) << slurp(log);
   nnr::io::write_json(root / "typo.json", {{"train", {{"epoch", 3}}}});
   nnr::test::write_at_corpus(root);
   EXPECT_EQ(run("--task at --data " + root.string() + " --out " + (root / "run").string() + " --config " +
