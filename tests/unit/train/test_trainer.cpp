@@ -230,6 +230,19 @@ TEST(TrainConfig, CacheIsMemoryOrStream) {
   }
 }
 
+TEST(TrainConfig, ShippedConfigsParseForEveryTask) {
+  for (const char* name : {"demo", "tiny", "paper"}) {
+    const auto j = io::load_json(fs::path(NNR_SOURCE_DIR) / "configs" / (std::string(name) + ".json"));
+    for (Task t : {Task::ae, Task::at, Task::ir, Task::vs})
+      EXPECT_NO_THROW(train::TrainConfig::from_json(t, j.at("train"))) << name << " " << model::task_name(t);
+  }
+  // The paper's datasets: MSD and MUSDB18 stream, IRMAS fits in memory.
+  const auto paper = io::load_json(fs::path(NNR_SOURCE_DIR) / "configs" / "paper.json").at("train");
+  EXPECT_EQ(train::TrainConfig::from_json(Task::at, paper).cache, train::CacheMode::stream);
+  EXPECT_EQ(train::TrainConfig::from_json(Task::ir, paper).cache, train::CacheMode::memory);
+  EXPECT_EQ(train::TrainConfig::from_json(Task::vs, paper).epochs, 5000);
+}
+
 TEST(Train, ResumeEqualsUninterrupted) {
   const auto root = test::fresh_dir("resume");
   test::write_at_corpus(root);
