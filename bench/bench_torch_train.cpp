@@ -2,15 +2,24 @@
 // paper preset (1 x 128 x 512). Compare with scripts/bench_train_pytorch.py (same model in PyTorch).
 //   NNR_THREADS=2 build/bench/bench_torch_train --benchmark_counters_tabular=true
 // Counter samples_per_s = batch / step time. NNR_BENCH_PRESET=paper-code|tiny changes the geometry.
+// BM_StreamFetch: what `--cache stream` adds per batch: decoding and turning into standardised
+// spectrograms the 24 clips a batch draws (FLAC clips of 3 s or 30 s, the MSD preview length), on
+// NNR_THREADS threads. Compare its time with a training step: the prefetch thread hides it when shorter.
 #include <benchmark/benchmark.h>
 #include <torch/optim/adam.h>
 #include <torch/utils.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
 #include <string>
 
+#include "nnr/audio/audio_file.hpp"
 #include "nnr/core/parallel.hpp"
 #include "nnr/model/networks.hpp"
+#include "nnr/train/clip_source.hpp"
+#include "support/signals.hpp"
 
 using namespace nnr::model;
 
@@ -49,11 +58,43 @@ void BM_TrainStep(benchmark::State& state, Task task) {
   state.counters["threads"] = torch::get_num_threads();
 }
 
+void BM_StreamFetch(benchmark::State& state) {
+  const auto seconds = static_cast<double>(state.range(0));
+  namespace fs = std::filesystem;
+  const fs::path root = fs::temp_directory_path() / ("nnr_bench_stream_" + std::to_string(state.range(0)));
+  if (!fs::exists(root / "at" / "labels.csv")) {
+    fs::create_directories(root / "at" / "audio");
+    std::ofstream labels(root / "at" / "labels.csv");
+    labels << "clip_id,path,split\n";
+    for (int i = 0; i < kBatch; ++i) {
+      auto x = nnr::test::harmonic_notes(seconds, static_cast<std::uint64_t>(i));
+      const auto noise = nnr::test::white_noise(seconds, 0.05, 100 + static_cast<std::uint64_t>(i));
+      for (std::size_t k = 0; k < x.size() && k < noise.size(); ++k) x[k] += noise[k];
+      const std::string id = "clip" + std::to_string(i);
+      nnr::audio::write_audio(root / "at" / "audio" / (id + ".flac"), x, nnr::audio::kSampleRate,
+                              nnr::audio::SampleFormat::pcm16);
+      labels << id << ",audio/" << id << ".flac," << (i == 0 ? "valid" : "train") << "\n";
+    }
+  }
+  const int threads = nnr::resolve_threads(0);
+  const auto index = nnr::train::index_dataset(Task::ae, root, 1, 0.1, 0.1);
+  nnr::train::ClipSource source(index, "train", nnr::train::CacheMode::stream, 128, 512, threads);
+  source.set_scaler(source.compute_scaler());
+  std::vector<std::size_t> ids(source.size());
+  std::iota(ids.begin(), ids.end(), std::size_t{0});
+  for (auto _ : state) benchmark::DoNotOptimize(source.fetch(ids).owned.size());
+  const double clips = static_cast<double>(ids.size()) * static_cast<double>(state.iterations());
+  state.counters["clips_per_s"] = benchmark::Counter(clips, benchmark::Counter::kIsRate);
+  state.counters["audio_x_realtime"] = benchmark::Counter(clips * seconds, benchmark::Counter::kIsRate);
+  state.counters["threads"] = threads;
+}
+
 }  // namespace
 
 BENCHMARK_CAPTURE(BM_TrainStep, ae, Task::ae)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK_CAPTURE(BM_TrainStep, at, Task::at)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK_CAPTURE(BM_TrainStep, ir, Task::ir)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK_CAPTURE(BM_TrainStep, vs, Task::vs)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(BM_StreamFetch)->Arg(3)->Arg(30)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 BENCHMARK_MAIN();
