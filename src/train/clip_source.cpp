@@ -5,6 +5,7 @@
 
 #include "nnr/core/error.hpp"
 #include "nnr/core/parallel.hpp"
+#include "nnr/core/progress.hpp"
 
 namespace nnr::train {
 
@@ -52,6 +53,7 @@ features::Scaler ClipSource::compute_scaler() const {
   // One clip per thread at a time: bounded memory, same order of additions as memory mode.
   const std::size_t chunk = static_cast<std::size_t>(std::max(threads_, 1));
   std::vector<MatrixF> xs;
+  Progress progress("nnr-train: training-set statistics (streamed)", refs_.size(), "clips");
   for (std::size_t a = 0; a < refs_.size(); a += chunk) {
     const std::size_t n = std::min(chunk, refs_.size() - a);
     xs.assign(n, MatrixF());
@@ -59,6 +61,7 @@ features::Scaler ClipSource::compute_scaler() const {
       xs[k] = load_clip(*index_, *refs_[a + k], min_frames_, bins_, /*keep_audio=*/false).x;
     });
     for (const auto& x : xs) acc.add(x);
+    progress.tick(n);
   }
   return acc.finish();
 }

@@ -9,6 +9,7 @@
 #include "nnr/audio/audio_file.hpp"
 #include "nnr/core/error.hpp"
 #include "nnr/core/parallel.hpp"
+#include "nnr/core/progress.hpp"
 #include "nnr/core/random.hpp"
 #include "nnr/io/csv.hpp"
 
@@ -291,8 +292,11 @@ std::vector<ClipData> load_split(const DatasetIndex& index, const std::string& s
   for (const auto& c : index.clips)
     if (c.split == split) refs.push_back(&c);
   std::vector<ClipData> out(refs.size());
-  parallel_for(0, refs.size(), threads,
-               [&](std::size_t i) { out[i] = load_clip(index, *refs[i], min_frames, bins, keep_audio); });
+  Progress progress("nnr-train: decoding " + split + " clips", refs.size(), "clips");
+  parallel_for(0, refs.size(), threads, [&](std::size_t i) {
+    out[i] = load_clip(index, *refs[i], min_frames, bins, keep_audio);
+    progress.tick();
+  });
   return out;
 }
 
