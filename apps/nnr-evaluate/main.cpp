@@ -25,6 +25,13 @@ int body(int argc, char** argv) {
   app.add_option("--audio-distances", audio, "comma-separated audio distances (default dtw,simple; also fastdtw)");
   app.add_option("--latent-distances", latent, "comma-separated latent distances (default euclidean,cosine)");
   app.add_option("--labels", labels, "clip_id,instrument,tags CSV for AT/IR performance (default RUN_DIR/labels.csv)");
+  std::string subset, pattern;
+  app.add_option("--subset", subset,
+                 "name a subset of the clips: features, distances and results go to RUN_DIR/subsets/NAME/ "
+                 "(the whole run's are left alone); combine with --clips-matching");
+  app.add_option("--clips-matching", pattern,
+                 "evaluate only originals whose clip id contains a match of this regex (ECMAScript), "
+                 "e.g. '^music_' for the demo corpus's real music");
   app.add_flag("--merge", o.merge, "only merge results/shards/*.csv into the full CSVs");
   nnr::apps::add_common_options(app, common, nnr::apps::kConfig | nnr::apps::kSeed | nnr::apps::kThreads |
                                                  nnr::apps::kShard | nnr::apps::kDryRun);
@@ -56,6 +63,9 @@ int body(int argc, char** argv) {
   }
   if (bootstrap >= 0) o.bootstrap = bootstrap;
   if (!labels.empty()) o.labels = labels;
+  if (!subset.empty()) o.subset = subset;
+  if (!pattern.empty()) o.clip_pattern = pattern;
+  nnr::eval::output_dir(o);  // a bad --subset fails before any work
   if (common.seed_given) o.seed = common.seed;
   if (common.threads_given) o.threads = common.threads;
   o.shard = nnr::parse_shard(common.shard);

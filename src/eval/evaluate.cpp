@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -54,6 +55,7 @@ struct Labels {
 
 struct Run {
   fs::path dir;
+  fs::path out;                    // where features/, distances/ and results/ go (dir or dir/subsets/<name>)
   std::vector<io::ManifestRow> manifest;
   std::vector<std::string> clips;  // evaluated originals, manifest order
   std::vector<Setting> settings;   // manifest order, OG first
@@ -132,6 +134,7 @@ MatrixF to_matrix(io::NpyArray<float>&& a, const fs::path& path) {
 Run load_run(const EvaluateOptions& o, bool need_embeddings) {
   Run run;
   run.dir = o.run_dir;
+  run.out = output_dir(o);
   const fs::path manifest = run.dir / "manifest.csv";
   if (!fs::exists(manifest))
     throw_io(std::string(kComponent) + ": no manifest (file=" + manifest.string() +
@@ -141,8 +144,16 @@ Run load_run(const EvaluateOptions& o, bool need_embeddings) {
   // Originals, in manifest order, restricted to the configured subset.
   std::set<std::string> wanted(o.clips.begin(), o.clips.end());
   std::set<std::string> seen;
+  std::regex pattern;
+  try {
+    pattern = std::regex(o.clip_pattern.empty() ? ".*" : o.clip_pattern, std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    throw_config(std::string(kComponent) + ": bad clip pattern (evaluate.clip_pattern=" + o.clip_pattern +
+                 "): " + e.what());
+  }
   for (const auto& r : run.manifest)
-    if (r.transform == "OG" && (wanted.empty() || wanted.count(r.clip_id)) && seen.insert(r.clip_id).second)
+    if (r.transform == "OG" && (wanted.empty() || wanted.count(r.clip_id)) && std::regex_search(r.clip_id, pattern) &&
+        seen.insert(r.clip_id).second)
       run.clips.push_back(r.clip_id);
   for (const auto& c : wanted)
     if (!seen.count(c))
@@ -150,7 +161,7 @@ Run load_run(const EvaluateOptions& o, bool need_embeddings) {
   if (o.max_clips > 0 && run.clips.size() > o.max_clips) run.clips.resize(o.max_clips);
   if (run.clips.empty())
     throw_input(std::string(kComponent) + ": no original (transform OG) rows to evaluate (file=" +
-                manifest.string() + ")");
+                manifest.string() + (o.clip_pattern.empty() ? "" : ", clip_pattern=" + o.clip_pattern) + ")");
   std::map<std::string, std::size_t> clip_index;
   for (std::size_t k = 0; k < run.clips.size(); ++k) clip_index[run.clips[k]] = k;
 
@@ -283,7 +294,7 @@ struct Sequences {
 
 /// MFCC sequences of one setting's clips, from features/mfcc/ or computed (and cached).
 Sequences load_or_compute_mfcc(const Run& run, const Setting& s, const Backend& backend, int threads, bool dry_run) {
-  const fs::path base = run.dir / "features" / "mfcc" / s.transform / s.magnitude_path;
+  const fs::path base = run.out / "features" / "mfcc" / s.transform / s.magnitude_path;
   const fs::path npy = base.string() + ".npy", offsets = base.string() + ".offsets.npy", meta = base.string() + ".json";
   std::vector<std::uint8_t> wanted(run.clips.size(), 0);
   for (std::size_t k = 0; k < run.clips.size(); ++k)
@@ -364,7 +375,7 @@ FullMatrix load_or_compute_distances(const Run& run, const Setting& s, const std
                                      const std::function<MatrixD(const std::vector<std::size_t>& rows,
                                                                  const std::vector<std::size_t>& cols)>& compute,
                                      bool dry_run, bool* computed) {
-  const fs::path base = run.dir / "distances" / space / label / s.transform / s.magnitude_path;
+  const fs::path base = run.out / "distances" / space / label / s.transform / s.magnitude_path;
   const fs::path npy = base.string() + ".npy", meta = base.string() + ".json";
   const std::string key = "dist-1:" + hex(mask_hash(mask_hash(stable_hash(params_key, clips_hash(run)), row_ok), col_ok));
   const std::size_t c = run.clips.size();
@@ -688,6 +699,16 @@ EvaluateSummary merge_count(const fs::path& run, int count) {
 
 }  // namespace
 
+fs::path output_dir(const EvaluateOptions& o) {
+  if (o.subset.empty()) return o.run_dir;
+  if (o.subset.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") !=
+          std::string::npos ||
+      o.subset.front() == '.')
+    throw_config(std::string(kComponent) + ": bad subset name (evaluate.subset=" + o.subset +
+                 "); use letters, digits, '_', '-' and '.' (it names RUN_DIR/subsets/<name>/)");
+  return o.run_dir / "subsets" / o.subset;
+}
+
 const std::vector<std::string>& consistency_columns() {
   static const std::vector<std::string> c = {"encoder", "metric",    "space",   "distance_audio", "distance_latent",
                                              "aggregation", "transform", "magnitude", "setting", "value",
@@ -704,7 +725,8 @@ const std::vector<std::string>& performance_columns() {
 const std::vector<std::string>& evaluate_config_keys() {
   static const std::vector<std::string> k = {"audio_distances", "latent_distances", "encoders", "clips",
                                              "max_clips", "bootstrap", "bootstrap_pooled", "level", "seed",
-                                             "auc_drop_empty_tags", "nan_embeddings", "threads", "labels"};
+                                             "auc_drop_empty_tags", "nan_embeddings", "threads", "labels",
+                                             "subset", "clip_pattern"};
   return k;
 }
 
@@ -737,6 +759,9 @@ void apply_evaluate_config(const io::Json& j, EvaluateOptions& o, const std::str
   o.encoders = io::get_or(j, "encoders", o.encoders, ctx);
   o.clips = io::get_or(j, "clips", o.clips, ctx);
   o.max_clips = io::get_or(j, "max_clips", o.max_clips, ctx);
+  o.subset = io::get_or(j, "subset", o.subset, ctx);
+  o.clip_pattern = io::get_or(j, "clip_pattern", o.clip_pattern, ctx);
+  output_dir(o);  // validates the subset name
   o.bootstrap = io::get_or(j, "bootstrap", o.bootstrap, ctx);
   o.bootstrap_pooled = io::get_or(j, "bootstrap_pooled", o.bootstrap_pooled, ctx);
   o.level = io::get_or(j, "level", o.level, ctx);
@@ -770,7 +795,7 @@ EvaluateSummary merge_shards(const fs::path& run) {
 }
 
 EvaluateSummary run_evaluate(const EvaluateOptions& o, const Backend& backend) {
-  if (o.merge) return merge_shards(o.run_dir);
+  if (o.merge) return merge_shards(output_dir(o));
   const Run run = load_run(o, true);
   for (const auto& d : o.audio_distances) backend.check_sequence_distance(d);
   const Range range = shard_range(run.settings.size(), o.shard);
@@ -790,20 +815,20 @@ EvaluateSummary run_evaluate(const EvaluateOptions& o, const Backend& backend) {
   sum.settings = range.size();
   if (o.dry_run) return sum;
   if (o.shard.whole()) {
-    sum = write_final(run.dir, rows.consistency.str(), rows.performance.str());
+    sum = write_final(run.out, rows.consistency.str(), rows.performance.str());
     sum.settings = range.size();
     return sum;
   }
-  io::write_file_atomic(shard_csv(run.dir, "consistency", o.shard), rows.consistency.str());
-  io::write_file_atomic(shard_csv(run.dir, "performance", o.shard), rows.performance.str());
+  io::write_file_atomic(shard_csv(run.out, "consistency", o.shard), rows.consistency.str());
+  io::write_file_atomic(shard_csv(run.out, "performance", o.shard), rows.performance.str());
   sum.consistency_rows = rows.consistency.rows();
   sum.performance_rows = rows.performance.rows();
   bool all = true;
   for (int i = 0; i < o.shard.count; ++i)
-    all = all && fs::exists(shard_csv(run.dir, "consistency", Shard{i, o.shard.count})) &&
-          fs::exists(shard_csv(run.dir, "performance", Shard{i, o.shard.count}));
+    all = all && fs::exists(shard_csv(run.out, "consistency", Shard{i, o.shard.count})) &&
+          fs::exists(shard_csv(run.out, "performance", Shard{i, o.shard.count}));
   if (all) {
-    auto merged = merge_count(run.dir, o.shard.count);
+    auto merged = merge_count(run.out, o.shard.count);
     merged.settings = range.size();
     return merged;
   }

@@ -19,6 +19,8 @@
 ///       matrix reusable: present and matching -> not recomputed.
 ///   results/consistency.csv, results/performance.csv, results/summary.md   (atomic)
 ///   results/shards/{consistency,performance}.<i>-of-<n>.csv                with --shard i/n (n > 1)
+/// With a subset name all of these go under RUN_DIR/subsets/<name>/ instead (inputs are still read from
+/// RUN_DIR), so a subset has its own caches and results and plot_results.py RUN_DIR/subsets/<name> works.
 ///
 /// Work is split by setting (transform, magnitude): shard i/n takes a contiguous range of the settings in
 /// manifest order. When all n shard files exist (or on merge) the full CSVs are their concatenation in
@@ -52,6 +54,8 @@ struct EvaluateOptions {
   std::vector<std::string> encoders;   ///< empty = every embeddings/*.npy
   std::vector<std::string> clips;      ///< clip subset (ids); empty = all originals
   std::size_t max_clips = 0;           ///< keep only the first n originals (after `clips`); 0 = all
+  std::string clip_pattern;            ///< ECMAScript regex a clip id must contain a match of; "" = all
+  std::string subset;                  ///< "" = write to RUN_DIR; else to RUN_DIR/subsets/<subset>/
   int bootstrap = 1000;                ///< resamples B for every interval; 0 = no intervals
   int bootstrap_pooled = -1;           ///< B for pooled C^B_ρ (costs O(B·C²)); -1 = same as bootstrap
   double level = 0.95;                 ///< interval coverage
@@ -65,8 +69,13 @@ struct EvaluateOptions {
   bool dry_run = false;
 };
 
+/// Where features/, distances/ and results/ go: RUN_DIR, or RUN_DIR/subsets/<subset>/ so that evaluating a
+/// subset (e.g. clip_pattern "^music_") never overwrites the whole run's caches and results. Throws
+/// Error(config) for a subset name that is not a plain file name.
+std::filesystem::path output_dir(const EvaluateOptions& options);
+
 /// Keys accepted in the config's "evaluate" section: audio_distances (list of names or objects
-/// {"name":..., "label":..., <params>}), latent_distances, encoders, clips, max_clips, bootstrap,
+/// {"name":..., "label":..., <params>}), latent_distances, encoders, clips, max_clips, clip_pattern, subset, bootstrap,
 /// bootstrap_pooled, level, seed, auc_drop_empty_tags, nan_embeddings ("exclude"|"error"), threads, labels.
 const std::vector<std::string>& evaluate_config_keys();
 

@@ -314,3 +314,48 @@ TEST(Evaluate, ConfigSection) {
   EXPECT_THROW(nnr::eval::apply_evaluate_config(nnr::io::Json::parse(R"({"latent_distances": ["l1"]})"), o, "cfg"),
                nnr::Error);
 }
+
+TEST(Evaluate, SubsetGoesToItsOwnDirectoryAndLeavesTheRunAlone) {
+  const auto run = make_run("subset");
+  nnr::eval::run_evaluate(options(run), fake_backend());
+  const auto whole = nnr::io::read_file(run / "results" / "consistency.csv");
+  const auto whole_d = nnr::io::read_file(run / "distances" / "audio" / "meanvec" / "PN" / "20.npy");
+  auto o = options(run);
+  o.subset = "first-four";
+  o.clip_pattern = "^c[0-3]$";
+  const auto sum = nnr::eval::run_evaluate(o, fake_backend());
+  ASSERT_TRUE(sum.merged);
+  const fs::path sub = run / "subsets" / "first-four";
+  EXPECT_EQ(sum.consistency_csv, sub / "results" / "consistency.csv");
+  const auto t = nnr::io::read_csv(sub / "results" / "consistency.csv");
+  const auto rows = index_rows(t, "encoder,metric,aggregation,setting");
+  EXPECT_EQ(rows.at("audio|C_W|mean|OG|")[t.column("n")], "4");
+  const auto d = nnr::io::read_npy<double>(sub / "distances" / "audio" / "meanvec" / "PN" / "20.npy");
+  EXPECT_EQ(d.shape, (std::vector<std::size_t>{4, 4}));
+  EXPECT_TRUE(fs::exists(sub / "features" / "mfcc" / "OG" / "0.offsets.npy"));
+  // IR accuracy over the subset's 4 labelled clips only.
+  const auto p = nnr::io::read_csv(sub / "results" / "performance.csv");
+  bool saw_ir = false;
+  for (const auto& r : p.rows)
+    if (r[p.column("task")] == "ir") {
+      EXPECT_EQ(r[p.column("n")], "4") << r[p.column("setting")];  // c5 (failed in PN_[20]) is outside
+      saw_ir = true;
+    }
+  EXPECT_TRUE(saw_ir);
+  // The whole run's results and caches are untouched.
+  EXPECT_EQ(nnr::io::read_file(run / "results" / "consistency.csv"), whole);
+  EXPECT_EQ(nnr::io::read_file(run / "distances" / "audio" / "meanvec" / "PN" / "20.npy"), whole_d);
+  // Bad names and patterns are config errors before any work.
+  o.subset = "../escape";
+  EXPECT_THROW(nnr::eval::output_dir(o), nnr::Error);
+  o.subset = "ok";
+  o.clip_pattern = "([";
+  try {
+    nnr::eval::run_evaluate(o, fake_backend());
+    FAIL();
+  } catch (const nnr::Error& e) {
+    EXPECT_EQ(e.kind(), nnr::ErrorKind::config);
+  }
+  o.clip_pattern = "^nomatch$";
+  EXPECT_THROW(nnr::eval::run_evaluate(o, fake_backend()), nnr::Error);
+}
