@@ -38,12 +38,16 @@ done
 
 stamp "evaluate"
 "$BIN/nnr-evaluate/nnr-evaluate" --run "$RUN" --config "$CONFIG"
+# The corpus's real music on its own (its test clips are named music_*): own caches, results and figures.
+"$BIN/nnr-evaluate/nnr-evaluate" --run "$RUN" --config "$CONFIG" --subset music --clips-matching '^music_' -q
 
 stamp "figures"
 /usr/bin/python3 scripts/plot_results.py "$RUN"
+/usr/bin/python3 scripts/plot_results.py "$RUN/subsets/music" >/dev/null
 
 stamp "done"
 echo
 echo "Report:  $RUN/results/summary.md"
 echo "Tables:  $RUN/results/consistency.csv, $RUN/results/performance.csv"
 echo "Figures: $RUN/figures/"
+echo "Real music only: $RUN/subsets/music/results/summary.md, $RUN/subsets/music/figures/"

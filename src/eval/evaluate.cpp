@@ -455,6 +455,7 @@ std::vector<std::string> estimate_fields(const metrics::Estimate& e) {
 struct Rows {
   io::CsvWriter consistency{consistency_columns()};
   io::CsvWriter performance{performance_columns()};
+  std::set<std::string> unscored;  // "task of encoder" with no clip to score in some setting
 };
 
 void add_consistency(Rows& out, const std::string& encoder, const std::string& metric, const std::string& space,
@@ -467,6 +468,11 @@ void add_consistency(Rows& out, const std::string& encoder, const std::string& m
 
 void add_performance(Rows& out, const std::string& task, const std::string& encoder, const std::string& metric,
                      const Setting& s, const metrics::Estimate& e) {
+  // No clip to score (no labels or vocal stems among these clips): no row, one warning at the end.
+  if (e.n == 0) {
+    out.unscored.insert(task + " performance of " + encoder);
+    return;
+  }
   std::vector<std::string> f = {task, encoder, metric, s.transform, s.magnitude_col, s.id};
   for (auto& x : estimate_fields(e)) f.push_back(std::move(x));
   out.performance.add_row(f);
@@ -811,6 +817,10 @@ EvaluateSummary run_evaluate(const EvaluateOptions& o, const Backend& backend) {
     progress.tick();
   }
   progress.finish();
+  for (const auto& what : rows.unscored)
+    spdlog::warn("{}: {} has no clip to score in some settings (no labels or vocal stems among the evaluated "
+                 "clips); those rows are left out of performance.csv",
+                 kComponent, what);
   EvaluateSummary sum;
   sum.settings = range.size();
   if (o.dry_run) return sum;

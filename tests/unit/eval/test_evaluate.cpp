@@ -345,6 +345,18 @@ TEST(Evaluate, SubsetGoesToItsOwnDirectoryAndLeavesTheRunAlone) {
   // The whole run's results and caches are untouched.
   EXPECT_EQ(nnr::io::read_file(run / "results" / "consistency.csv"), whole);
   EXPECT_EQ(nnr::io::read_file(run / "distances" / "audio" / "meanvec" / "PN" / "20.npy"), whole_d);
+  // A subset whose clips have no labels gets no IR rows at all (not rows of n = 0).
+  nnr::io::write_file_atomic(run / "other_labels.csv", "clip_id,instrument,tags\nc5,piano,a\n");
+  o.labels = run / "other_labels.csv";
+  o.subset = "unlabelled";
+  nnr::eval::run_evaluate(o, fake_backend());
+  const auto q = nnr::io::read_csv(run / "subsets" / "unlabelled" / "results" / "performance.csv");
+  ASSERT_FALSE(q.rows.empty());
+  for (const auto& r : q.rows) {
+    EXPECT_NE(r[q.column("task")], "ir");
+    EXPECT_NE(r[q.column("n")], "0");
+  }
+  o.labels.clear();
   // Bad names and patterns are config errors before any work.
   o.subset = "../escape";
   EXPECT_THROW(nnr::eval::output_dir(o), nnr::Error);
