@@ -24,10 +24,11 @@ int body(int argc, char** argv) {
   app.add_option("--epochs", epochs, "epochs (overrides train.epochs)")->check(CLI::PositiveNumber);
   std::string cache;
   app.add_option("--cache", cache,
-                 "memory: decode every clip once and keep its spectrogram in RAM (~176 kB per second of audio; "
+                 "memory: decode every clip once and keep its spectrogram in RAM (~177 kB per second of audio; "
                  "fastest); stream: decode the clips of each batch as it comes, one batch ahead (bounded memory, "
-                 "for MSD-sized data). Same weights either way. Overrides train.cache (default memory)")
-      ->check(CLI::IsMember({"memory", "stream"}));
+                 "for MSD-sized data); auto: memory if the estimate (from file headers) is at most half the "
+                 "available RAM, else stream. Same weights either way. Overrides train.cache (default auto)")
+      ->check(CLI::IsMember({"auto", "memory", "stream"}));
   app.add_flag("--resume", resume, "continue from RUN_DIR/models/<task>/checkpoint.pt");
   nnr::apps::add_common_options(app, common, nnr::apps::kConfig | nnr::apps::kSeed | nnr::apps::kThreads |
                                                  nnr::apps::kDevice);

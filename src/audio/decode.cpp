@@ -1,4 +1,5 @@
 // Decoding through libavformat/libavcodec and resampling through libswresample.
+#include <cmath>
 #include <memory>
 #include <string>
 
@@ -43,6 +44,16 @@ void convert(SwrContext* swr, const AVFrame* frame, int in_rate, int out_rate, s
 }
 
 }  // namespace
+
+double probe_duration_s(const std::filesystem::path& path) {
+  av_log_set_level(AV_LOG_ERROR);
+  AVFormatContext* raw_fmt = nullptr;
+  if (avformat_open_input(&raw_fmt, path.string().c_str(), nullptr, nullptr) < 0) return std::nan("");
+  FormatPtr fmt(raw_fmt);
+  if (fmt->duration == AV_NOPTS_VALUE && avformat_find_stream_info(fmt.get(), nullptr) < 0) return std::nan("");
+  if (fmt->duration == AV_NOPTS_VALUE || fmt->duration < 0) return std::nan("");
+  return static_cast<double>(fmt->duration) / AV_TIME_BASE;
+}
 
 std::string decoder_versions() {
   const auto v = [](unsigned x) {

@@ -67,7 +67,7 @@ TrainConfig TrainConfig::from_json(Task task, const Json& section) {
   c.valid_fraction = io::get_or<double>(s, "valid_fraction", task == Task::vs ? 0.3 : 0.1, ctx);
   c.test_fraction = io::get_or<double>(s, "test_fraction", 0.1, ctx);
   c.valid_crops = io::get_or<int>(s, "valid_crops", task == Task::vs ? 4 : 1, ctx);
-  c.cache = parse_cache_mode(io::get_or<std::string>(s, "cache", "memory", ctx), ctx + ".cache");
+  c.cache = parse_cache_mode(io::get_or<std::string>(s, "cache", "auto", ctx), ctx + ".cache");
   auto need = [&](bool ok, const std::string& what) {
     if (!ok) throw_config(ctx + ": " + what);
   };
@@ -337,8 +337,9 @@ TrainSummary run_training(const TrainOptions& o) {
   const DatasetIndex index = index_dataset(task, o.data_dir, o.seed, cfg.valid_fraction, cfg.test_fraction);
   spdlog::info("train: {} data {}: {} train, {} valid, {} test clips", tname, index.root.string(), index.count("train"),
                index.count("valid"), index.count("test"));
-  ClipSource train(index, "train", cfg.cache, cfg.model.frames, cfg.model.bins, threads);
-  ClipSource valid(index, "valid", cfg.cache, cfg.model.frames, cfg.model.bins, threads, task == Task::vs);
+  const CacheMode cache = cfg.cache == CacheMode::automatic ? choose_cache_mode(index, threads) : cfg.cache;
+  ClipSource train(index, "train", cache, cfg.model.frames, cfg.model.bins, threads);
+  ClipSource valid(index, "valid", cache, cfg.model.frames, cfg.model.bins, threads, task == Task::vs);
   fs::create_directories(dir);
   const fs::path scaler_path = dir / "scaler.json";
   features::Scaler scaler;
@@ -361,6 +362,7 @@ TrainSummary run_training(const TrainOptions& o) {
                {"embedding_dim", cfg.model.embedding_dim()},
                {"class_names", index.class_names},
                {"data_dir", fs::absolute(o.data_dir).string()},
+               {"data_cache", cache_mode_name(cache)},
                {"seed", o.seed},
                {"train", cfg.to_json()},
                {"n_fft", features::kNetworkNFft},

@@ -18,6 +18,10 @@ constexpr int kSampleRate = 22050;
 /// Throws Error(input) for a file with no audio stream, undecodable data or zero samples.
 std::vector<float> decode_audio(const std::filesystem::path& path, int sample_rate = kSampleRate);
 
+/// Duration in seconds from the container's header (no decoding; estimated by libav for some formats, e.g.
+/// VBR MP3 without a Xing header); NaN if the file cannot be opened or does not say. For planning only.
+double probe_duration_s(const std::filesystem::path& path);
+
 /// Versions of the libav libraries decode_audio runs on, e.g. "libavcodec 59.37.100, libavformat
 /// 59.27.100, libswresample 4.7.100" (decoded samples can change with them).
 std::string decoder_versions();

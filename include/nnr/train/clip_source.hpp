@@ -13,11 +13,19 @@
 
 namespace nnr::train {
 
-enum class CacheMode { memory, stream };
+/// automatic: memory when the estimated cache fits comfortably in RAM, else stream (choose_cache_mode).
+enum class CacheMode { automatic, memory, stream };
 
-/// "memory" or "stream"; throws Error(config) otherwise (`context` names the config key).
+/// "auto", "memory" or "stream"; throws Error(config) otherwise (`context` names the config key).
 CacheMode parse_cache_mode(const std::string& name, const std::string& context);
 const char* cache_mode_name(CacheMode mode);
+
+/// What "auto" picks: probes the header durations of up to 64 training/validation clips spread over the
+/// index, extrapolates the in-memory size (513 bins x 4 B x 86 frames/s = 177 kB per second of audio; VS
+/// 4 such arrays) and returns memory if it is at most half of `available_bytes`, else stream. Logs the
+/// estimate. `available_bytes` < 0 = MemAvailable from /proc/meminfo (memory if unknown). Both modes
+/// train to the same bits, so the choice affects only memory and speed.
+CacheMode choose_cache_mode(const DatasetIndex& index, int threads, double available_bytes = -1.0);
 
 /// Clips handed out by ClipSource::fetch: views into the cache (memory) or decoded just now (stream).
 struct FetchedClips {

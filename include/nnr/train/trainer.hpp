@@ -32,7 +32,7 @@ struct TrainConfig {
   double valid_fraction = 0.0;   ///< where the layout has no validation split; 0: AE/AT/IR 0.1, VS 0.3
   double test_fraction = 0.1;    ///< IR only (IRMAS split 80/10/10 by song)
   int valid_crops = 0;           ///< crops per validation clip; 0: 1 (the centre) for AE/AT/IR, 4 for VS
-  CacheMode cache = CacheMode::memory;  ///< "cache": memory (decode once) or stream (decode per batch; MSD scale)
+  CacheMode cache = CacheMode::automatic;  ///< "cache": auto (memory if it fits), memory, or stream (MSD scale)
 
   /// Reads the "train" section (may be null/empty: all defaults); unknown keys throw Error(config).
   static TrainConfig from_json(model::Task task, const nlohmann::json& section);

@@ -53,7 +53,8 @@ TEST(NnrTrainCli, EveryTaskOneEpochThenTrainedModelLoads) {
     const auto meta = nnr::io::load_json(dir / "model.json");
     EXPECT_EQ(meta.at("task"), task);
     EXPECT_EQ(meta.at("seed"), 3);
-    EXPECT_EQ(meta.at("train").at("cache"), task == "vs" || task == "at" ? "stream" : "memory");
+    EXPECT_EQ(meta.at("train").at("cache"), task == "vs" || task == "at" ? "stream" : "auto");
+    EXPECT_EQ(meta.at("data_cache"), task == "vs" || task == "at" ? "stream" : "memory");
     EXPECT_EQ(nnr::io::read_csv(dir / "train_log.csv").rows.size(), 1u);
     auto m = nnr::model::TrainedModel::load(dir, torch::kCPU);
     const auto x = m->prepare({nnr::test::sine(330, 2.5)});

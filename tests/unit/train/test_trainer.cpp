@@ -218,8 +218,9 @@ TEST_P(StreamEqualsMemory, SameScalerLossesAndWeights) {
 INSTANTIATE_TEST_SUITE_P(Tasks, StreamEqualsMemory, ::testing::Values(Task::ae, Task::at, Task::ir, Task::vs),
                          [](const ::testing::TestParamInfo<Task>& p) { return model::task_name(p.param); });
 
-TEST(TrainConfig, CacheIsMemoryOrStream) {
-  EXPECT_EQ(train::TrainConfig::from_json(Task::at, nullptr).cache, train::CacheMode::memory);
+TEST(TrainConfig, CacheIsAutoMemoryOrStream) {
+  EXPECT_EQ(train::TrainConfig::from_json(Task::at, nullptr).cache, train::CacheMode::automatic);
+  EXPECT_EQ(train::TrainConfig::from_json(Task::at, {{"cache", "memory"}}).cache, train::CacheMode::memory);
   EXPECT_EQ(train::TrainConfig::from_json(Task::at, {{"cache", "stream"}}).cache, train::CacheMode::stream);
   try {
     train::TrainConfig::from_json(Task::at, {{"cache", "disk"}});
@@ -228,6 +229,18 @@ TEST(TrainConfig, CacheIsMemoryOrStream) {
     EXPECT_EQ(e.kind(), ErrorKind::config);
     EXPECT_NE(std::string(e.what()).find("stream"), std::string::npos) << e.what();
   }
+}
+
+TEST(Dataset, AutoCacheStreamsWhenTheEstimateExceedsHalfTheMemory) {
+  const auto root = test::fresh_dir("auto_cache");
+  test::write_at_corpus(root);  // 8 clips of 1 s: 7 train/valid, ~1.24 MB as 513-bin float32 spectrograms
+  const auto index = train::index_dataset(Task::at, root, 1, 0.1, 0.1);
+  EXPECT_EQ(train::choose_cache_mode(index, 2, 1e9), train::CacheMode::memory);
+  EXPECT_EQ(train::choose_cache_mode(index, 2, 2.6e6), train::CacheMode::memory);
+  EXPECT_EQ(train::choose_cache_mode(index, 2, 2.4e6), train::CacheMode::stream);
+  EXPECT_EQ(train::choose_cache_mode(index, 2), train::CacheMode::memory);  // this machine's MemAvailable
+  EXPECT_NEAR(audio::probe_duration_s(root / "at" / "audio" / "clip0.flac"), 1.0, 1e-3);
+  EXPECT_TRUE(std::isnan(audio::probe_duration_s(root / "nope.flac")));
 }
 
 TEST(TrainConfig, ShippedConfigsParseForEveryTask) {
