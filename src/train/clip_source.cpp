@@ -24,6 +24,17 @@ void standardise(ClipData& c, const features::Scaler& scaler, int bins) {
   c.x = std::move(y);
 }
 
+// MemAvailable in bytes; -1 if unknown.
+double mem_available_bytes() {
+  std::ifstream in("/proc/meminfo");
+  std::string key;
+  double kb = 0;
+  std::string unit;
+  while (in >> key >> kb >> unit)
+    if (key == "MemAvailable:") return kb * 1024.0;
+  return -1.0;
+}
+
 }  // namespace
 
 CacheMode parse_cache_mode(const std::string& name, const std::string& context) {
@@ -43,21 +54,6 @@ const char* cache_mode_name(CacheMode mode) {
   }
   return "";
 }
-
-namespace {
-
-// MemAvailable in bytes; -1 if unknown.
-double mem_available_bytes() {
-  std::ifstream in("/proc/meminfo");
-  std::string key;
-  double kb = 0;
-  std::string unit;
-  while (in >> key >> kb >> unit)
-    if (key == "MemAvailable:") return kb * 1024.0;
-  return -1.0;
-}
-
-}  // namespace
 
 CacheMode choose_cache_mode(const DatasetIndex& index, int threads, double available_bytes) {
   std::vector<const ClipRef*> refs;
