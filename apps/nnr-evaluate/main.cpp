@@ -65,7 +65,6 @@ int body(int argc, char** argv) {
   if (!labels.empty()) o.labels = labels;
   if (!subset.empty()) o.subset = subset;
   if (!pattern.empty()) o.clip_pattern = pattern;
-  nnr::eval::output_dir(o);  // a bad --subset fails before any work
   if (common.seed_given) o.seed = common.seed;
   if (common.threads_given) o.threads = common.threads;
   o.shard = nnr::parse_shard(common.shard);

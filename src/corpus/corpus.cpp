@@ -22,6 +22,8 @@
 #include "nnr/io/csv.hpp"
 #include "nnr/io/json.hpp"
 #include "nnr/corpus/music_packages.hpp"
+#include "nnr/transform/measure.hpp"
+#include "command.hpp"
 
 namespace fs = std::filesystem;
 
@@ -31,17 +33,9 @@ namespace {
 constexpr int kSr = audio::kSampleRate;
 constexpr const char* kCrowdDir = "/usr/share/games/etw/crowd";
 
-std::string numbered(const char* f, int v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
-double rms(const std::vector<float>& x) {
-  double s = 0.0;
-  for (float v : x) s += static_cast<double>(v) * v;
-  return x.empty() ? 0.0 : std::sqrt(s / static_cast<double>(x.size()));
-}
+using detail::command_output;
+using detail::numbered;
+using transform::rms;
 
 float peak(const std::vector<float>& x) {
   float p = 0.0f;
@@ -61,18 +55,6 @@ void quantise(std::vector<float>& x) {
 std::string join(const std::vector<std::string>& v, const char* sep) {
   std::string out;
   for (std::size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
-  return out;
-}
-
-/// Output of `cmd` (trimmed), "" on failure.
-std::string command_output(const std::string& cmd) {
-  std::string out;
-  if (FILE* p = popen(cmd.c_str(), "r")) {
-    char buf[256];
-    while (std::fgets(buf, sizeof buf, p)) out += buf;
-    pclose(p);
-  }
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
   return out;
 }
 

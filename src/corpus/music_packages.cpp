@@ -5,13 +5,15 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <numeric>
+#include <sstream>
 
 #include "nnr/audio/audio_file.hpp"
 #include "nnr/core/error.hpp"
 #include "nnr/core/parallel.hpp"
 #include "nnr/core/random.hpp"
+#include "nnr/transform/measure.hpp"
+#include "command.hpp"
 
 namespace fs = std::filesystem;
 
@@ -23,15 +25,8 @@ std::vector<std::string> dpkg_file_list(const std::string& package) {
   // Package names are [a-z0-9+.-]; anything else never reaches the shell.
   if (package.empty() || package.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789+.-") != std::string::npos)
     return files;
-  if (FILE* p = popen(("dpkg -L " + package + " 2>/dev/null").c_str(), "r")) {
-    char buf[4096];
-    while (std::fgets(buf, sizeof buf, p)) {
-      std::string line(buf);
-      while (!line.empty() && line.back() == '\n') line.pop_back();
-      files.push_back(line);
-    }
-    pclose(p);
-  }
+  std::istringstream lines(detail::command_output("dpkg -L " + package + " 2>/dev/null"));
+  for (std::string line; std::getline(lines, line);) files.push_back(line);
   return files;
 }
 
@@ -40,17 +35,6 @@ bool is_audio_extension(const fs::path& p) {
   return e == ".ogg" || e == ".mp3" || e == ".flac" || e == ".wav" || e == ".opus";
 }
 
-double rms(const float* x, std::size_t n) {
-  double s = 0.0;
-  for (std::size_t i = 0; i < n; ++i) s += static_cast<double>(x[i]) * x[i];
-  return n == 0 ? 0.0 : std::sqrt(s / static_cast<double>(n));
-}
-
-std::string two_digits(int v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%02d", v);
-  return buf;
-}
 
 }  // namespace
 
@@ -121,20 +105,20 @@ std::vector<MusicExcerpt> cut_music(const fs::path& out, const std::vector<Music
     for (int e = 0; e < count; ++e) {
       const double frac = 0.1 + 0.8 * (e + 0.5) / count;
       const auto a = static_cast<std::size_t>(frac * static_cast<double>(x.size() - n));
-      if (rms(x.data() + a, n) < kSilentRms) {
+      const std::vector<float> clip(x.begin() + static_cast<std::ptrdiff_t>(a),
+                                    x.begin() + static_cast<std::ptrdiff_t>(a + n));
+      if (transform::rms(clip) < kSilentRms) {
         spdlog::warn("corpus: excerpt {} of {} is near-silent; dropped", e, track.path.string());
         continue;
       }
       MusicExcerpt m;
-      m.id = "music_" + track.package + "_" + two_digits(track.index) + "_" + std::to_string(e);
+      m.id = "music_" + track.package + "_" + detail::numbered("%02d", track.index) + "_" + std::to_string(e);
       m.file = (test ? "test/" : "ae/audio/") + m.id + ".flac";
       m.split = splits[t];
       m.package = track.package;
       m.source = track.path.string();
       m.license = track.license;
       m.offset_s = static_cast<double>(a) / kSr;
-      const std::vector<float> clip(x.begin() + static_cast<std::ptrdiff_t>(a),
-                                    x.begin() + static_cast<std::ptrdiff_t>(a + n));
       audio::write_audio(out / m.file, clip, kSr, audio::SampleFormat::pcm16);
       per_track[t].push_back(std::move(m));
     }

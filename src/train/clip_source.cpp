@@ -70,7 +70,8 @@ CacheMode choose_cache_mode(const DatasetIndex& index, int threads, double avail
   for (double v : seconds)
     if (std::isfinite(v) && v > 0) sum += v, ++known;
   if (known == 0) return CacheMode::memory;  // nothing to go by; decoding reports broken files itself
-  const double frame_bytes = 513.0 * 4.0 * audio::kSampleRate / features::kNetworkHop;  // ~177 kB/s
+  // All bins of a float32 dB spectrogram per second of audio (~177 kB/s): what memory mode holds per clip.
+  const double frame_bytes = features::kNetworkBins * 4.0 * audio::kSampleRate / features::kNetworkHop;
   const double per_second = index.task == model::Task::vs ? 4.0 * frame_bytes : frame_bytes;
   const double mean_s = sum / static_cast<double>(known);
   const double estimate = mean_s * static_cast<double>(refs.size()) * per_second;
