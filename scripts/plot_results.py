@@ -51,6 +51,8 @@ TRANSFORM_XLABEL = {
 # PN, EN, MP: no identity magnitude, the paper's red line marks the setting nearest the original
 # (highest SNR / bit rate), so None = "the largest magnitude present".
 IDENTITY = {"TS": 1.0, "PS": 0.0}
+TICKS = {"PS": [-12, -8, -4, 0, 4, 8, 12], "TS": [0.3, 0.6, 0.9, 1.2, 1.5], "PN": [-15, -5, 5, 15, 25],
+         "EN": [-15, -5, 5, 15, 25]}
 MP_LOG = False  # --mp-log: log2 bit-rate axis
 
 # Fixed colours per encoder so every figure agrees; red is reserved for the original, grey for audio space.
@@ -219,13 +221,7 @@ def style_axis(ax, transform, xs):
     import numpy as np
 
     ax.set_xlabel(TRANSFORM_XLABEL.get(transform, "magnitude"))
-    if transform == "PS":
-        ax.set_xticks([-12, -8, -4, 0, 4, 8, 12])
-    elif transform == "TS":
-        ax.set_xticks([0.3, 0.6, 0.9, 1.2, 1.5])
-    elif transform in ("PN", "EN"):
-        ax.set_xticks([-15, -5, 5, 15, 25])
-    elif transform == "MP" and MP_LOG:
+    if transform == "MP" and MP_LOG:
         import matplotlib.ticker as mticker
 
         ax.set_xscale("log", base=2)
@@ -237,6 +233,8 @@ def style_axis(ax, transform, xs):
         return
     elif transform == "MP":
         ax.set_xticks([8, 64, 128, 192, 256, 320] if len(xs) and max(xs) > 192 else [8, 64, 128, 192])
+    elif TICKS.get(transform):
+        ax.set_xticks(TICKS[transform])
     if len(xs):
         lo, hi = float(np.min(xs)), float(np.max(xs))
         if transform in IDENTITY:
@@ -540,10 +538,45 @@ def parse_args(argv):
     return args
 
 
+def load_families(res):
+    """Labels from nnr's family tables (results/families.json, written by nnr-evaluate). The constants above
+    are the fallback for results written before it existed; a new family member gets its labels from here."""
+    import json
+
+    path = os.path.join(res, "families.json")
+    if not os.path.isfile(path):
+        return
+    try:
+        with open(path) as f:
+            fam = json.load(f)
+    except (OSError, ValueError) as e:
+        note(f"ignoring unreadable {path} ({e}); using built-in labels")
+        return
+    for t in fam.get("transforms", []):
+        code = t["code"]
+        if code not in TRANSFORMS:
+            TRANSFORMS.append(code)
+        TRANSFORM_TITLE[code] = t.get("label", code)
+        TRANSFORM_XLABEL[code] = t.get("axis", "magnitude")
+        if t.get("identity") is not None:
+            IDENTITY[code] = float(t["identity"])
+        if t.get("ticks"):
+            TICKS[code] = t["ticks"]
+    for m in fam.get("metrics", []):
+        METRIC_LABEL[m["name"]] = m.get("label", m["name"])
+    for t in fam.get("tasks", []):
+        METRIC_LABEL[t["metric"]] = t.get("metric_label", t["metric"])
+        if t["name"] not in TASK_ORDER:
+            TASK_ORDER.append(t["name"])
+    for d in fam.get("distances", []):
+        DISTANCE_LABEL[d["name"]] = d.get("label", d["name"])
+
+
 def run(args):
     global MP_LOG
     MP_LOG = args.mp_log
     res = os.path.join(args.run_dir, "results")
+    load_families(res)
     cons = load_csv(os.path.join(res, "consistency.csv"), CONSISTENCY_COLUMNS)
     perf = load_csv(os.path.join(res, "performance.csv"), PERFORMANCE_COLUMNS)
     if cons is None and perf is None:

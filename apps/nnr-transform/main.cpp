@@ -22,7 +22,7 @@ Writes under --out RUN_DIR:
   manifest.csv          one row per clip version: originals first, then settings in grid order
   config.json           resolved config and library versions; items/... per-item records (resume state)
 Every clip is loudness-matched to its original (EBU R128). A rerun skips finished items; --shard i/n writes
-manifest.shard-i-of-n.csv and the last shard (or --merge) writes manifest.csv. Unreadable, empty, too short
+shards/manifest.shard-i-of-n.csv and the last shard (or --merge) writes manifest.csv. Unreadable, empty, too short
 or silent inputs become 'failed' rows with the reason; the exit code is non-zero only if no item succeeded.
 Config section "transform": grid, noise_file, engine (R2|R3), clip_seconds (4; 0 = whole file), min_seconds,
 format (wav|flac), loudness_match, and per-transform objects pitch_shift, tempo_shift, pink_noise, env_noise, mp3.

@@ -12,14 +12,14 @@ extern "C" {
 #include <libswresample/swresample.h>
 }
 
-#ifndef NNR_GIT_COMMIT
-#define NNR_GIT_COMMIT "unknown"
-#endif
 #ifndef NNR_VERSION
 #define NNR_VERSION "0.0.0"
 #endif
 
 namespace nnr {
+namespace detail {
+extern const char* const kGitCommit;  // build/src/generated/git_commit.cpp, written at build time
+}  // namespace detail
 
 namespace {
 std::string av_version(unsigned v) {
@@ -33,7 +33,7 @@ nlohmann::json library_versions() {
   ebur128_get_version(&major, &minor, &patch);
   nlohmann::json v;
   v["nnr"] = NNR_VERSION;
-  v["git_commit"] = NNR_GIT_COMMIT;
+  v["git_commit"] = detail::kGitCommit;
   v["ffmpeg"] = {{"version", av_version_info()},
                  {"libavcodec", av_version(avcodec_version())},
                  {"libavformat", av_version(avformat_version())},

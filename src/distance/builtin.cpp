@@ -1,4 +1,5 @@
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "members.hpp"
@@ -9,23 +10,37 @@
 
 namespace nnr::distance {
 
-namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
 
-struct Entry {
-  const char* name;
-  const char* description;
-  const char* keys;
-  std::unique_ptr<SequenceDistance> (*make)(const nlohmann::json&);
-};
 
-// The sequence distance family: one line per member.
-const Entry kRegistry[] = {
-    {"dtw", "exact DTW, Euclidean frame cost, accumulated path cost", "band", &detail::make_dtw},
-    {"fastdtw", "FastDTW as the python fastdtw package", "radius", &detail::make_fastdtw},
-    {"simple", "SiMPle join profile median (asymmetric)", "m", &detail::make_simple},
-};
+const Registry<SequenceDistanceEntry>& sequence_distance_registry() {
+  // The sequence distance family (audio space): one line per member.
+  static const Registry<SequenceDistanceEntry> table{
+      "sequence distance",
+      {
+          {{"dtw", "exact DTW, Euclidean frame cost, accumulated path cost",
+            {int_param("band", "Sakoe-Chiba band half-width, -1 = none", -1, -1, kInf, "frames")}},
+           &detail::make_dtw, "DTW"},
+          {{"fastdtw", "FastDTW as the python fastdtw package",
+            {int_param("radius", "window radius around the projected path", 1, 0, kInf, "frames")}},
+           &detail::make_fastdtw, "FastDTW"},
+          {{"simple", "SiMPle join profile median (asymmetric)",
+            {int_param("m", "subsequence length", 50, 1, kInf, "frames")}},
+           &detail::make_simple, "SiMPle"},
+      }};
+  return table;
+}
 
-}  // namespace
+const Registry<VectorDistanceEntry>& vector_distance_registry() {
+  // The vector distance family (latent space): one line per member.
+  static const Registry<VectorDistanceEntry> table{
+      "vector distance",
+      {
+          {{"euclidean", "Euclidean distance (scipy cdist 'euclidean')", {}}, &euclidean, "Euclidean"},
+          {{"cosine", "cosine distance 1 - x.y/(|x||y|) (scipy cdist 'cosine')", {}}, &cosine, "cosine"},
+      }};
+  return table;
+}
 
 void detail::check_sequence(const MatrixF& s, const std::string& what, std::size_t dims) {
   if (s.empty() || s.data.size() != s.rows * s.cols)
@@ -37,15 +52,6 @@ void detail::check_sequence(const MatrixF& s, const std::string& what, std::size
     if (!std::isfinite(s.data[i]))
       throw_input("distance: non-finite value in sequence (" + what + " frame=" + std::to_string(i / s.cols) +
                   "); recompute its features");
-}
-
-int detail::int_param(const nlohmann::json& params, const std::string& key, int fallback, int min_value,
-                      const std::string& context) {
-  const int v = io::get_or<int>(params, key, fallback, context);
-  if (v < min_value)
-    throw_config(context + ": value out of range (" + key + "=" + std::to_string(v) + "); must be >= " +
-                 std::to_string(min_value));
-  return v;
 }
 
 double SequenceDistance::operator()(const MatrixF& a, const MatrixF& b) const {
@@ -64,23 +70,12 @@ MatrixD SequenceDistance::rows_of(const std::vector<MatrixF>& queries, const std
   return out;
 }
 
-std::vector<std::string> sequence_distance_names() {
-  std::vector<std::string> names;
-  for (const auto& e : kRegistry) names.emplace_back(e.name);
-  return names;
-}
+std::vector<std::string> sequence_distance_names() { return sequence_distance_registry().names(); }
+std::vector<std::string> vector_distance_names() { return vector_distance_registry().names(); }
 
 std::unique_ptr<SequenceDistance> make_sequence_distance(const std::string& name, const nlohmann::json& params) {
-  for (const auto& e : kRegistry) {
-    if (name != e.name) continue;
-    if (!params.is_null() && !params.is_object())
-      throw_config("distance " + name + ": params must be a JSON object (params=" + params.dump() + ")");
-    if (params.is_object()) io::check_keys(params, {e.keys}, "distance " + name);
-    return e.make(params);
-  }
-  std::string valid;
-  for (const auto& e : kRegistry) valid += std::string(valid.empty() ? "" : ", ") + e.name + " (" + e.description + ")";
-  throw_config("distance: unknown sequence distance (name=" + name + "); valid: " + valid);
+  const auto& registry = sequence_distance_registry();
+  return registry.find(name).make(registry.params(name, params));
 }
 
 MatrixD all_pairs(const std::vector<MatrixF>& queries, const std::vector<MatrixF>& refs, const SequenceDistance& d,

@@ -254,8 +254,8 @@ double dtw(const MatrixF& a, const MatrixF& b, int band) {
   return Dtw(band)(a, b);
 }
 
-std::unique_ptr<SequenceDistance> detail::make_dtw(const nlohmann::json& params) {
-  return std::make_unique<Dtw>(int_param(params, "band", -1, -1, "distance dtw"));
+std::unique_ptr<SequenceDistance> detail::make_dtw(const Params& params) {
+  return std::make_unique<Dtw>(static_cast<int>(params.integer("band")));
 }
 
 }  // namespace nnr::distance

@@ -200,8 +200,8 @@ double dtw_reference(const MatrixF& a, const MatrixF& b) {
   return windowed_dtw(x, y, full_window(x.n, y.n)).cost;
 }
 
-std::unique_ptr<SequenceDistance> detail::make_fastdtw(const nlohmann::json& params) {
-  return std::make_unique<FastDtw>(int_param(params, "radius", 1, 0, "distance fastdtw"));
+std::unique_ptr<SequenceDistance> detail::make_fastdtw(const Params& params) {
+  return std::make_unique<FastDtw>(static_cast<int>(params.integer("radius")));
 }
 
 }  // namespace nnr::distance

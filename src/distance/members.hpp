@@ -6,10 +6,7 @@
 #include "nnr/distance/distance.hpp"
 
 namespace nnr::distance::detail {
-std::unique_ptr<SequenceDistance> make_dtw(const nlohmann::json& params);
-std::unique_ptr<SequenceDistance> make_fastdtw(const nlohmann::json& params);
-std::unique_ptr<SequenceDistance> make_simple(const nlohmann::json& params);
-/// Reads an integer parameter >= min_value (Error(config) naming context.key otherwise).
-int int_param(const nlohmann::json& params, const std::string& key, int fallback, int min_value,
-              const std::string& context);
+std::unique_ptr<SequenceDistance> make_dtw(const Params& params);
+std::unique_ptr<SequenceDistance> make_fastdtw(const Params& params);
+std::unique_ptr<SequenceDistance> make_simple(const Params& params);
 }  // namespace nnr::distance::detail

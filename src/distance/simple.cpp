@@ -149,8 +149,8 @@ double simple_distance(const MatrixF& a, const MatrixF& b, int m) {
   return Simple(m)(a, b);
 }
 
-std::unique_ptr<SequenceDistance> detail::make_simple(const nlohmann::json& params) {
-  return std::make_unique<Simple>(int_param(params, "m", 50, 1, "distance simple"));
+std::unique_ptr<SequenceDistance> detail::make_simple(const Params& params) {
+  return std::make_unique<Simple>(static_cast<int>(params.integer("m")));
 }
 
 }  // namespace nnr::distance

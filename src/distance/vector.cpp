@@ -28,12 +28,8 @@ double cosine(const float* x, const float* y, std::size_t d) {
   return 1.0 - xy / std::sqrt(xx * yy);
 }
 
-std::vector<std::string> vector_distance_names() { return {"euclidean", "cosine"}; }
-
 MatrixD all_pairs_vectors(const MatrixF& queries, const MatrixF& refs, const std::string& name, int threads) {
-  const bool is_cos = name == "cosine";
-  if (!is_cos && name != "euclidean")
-    throw_config("distance: unknown vector distance (name=" + name + "); valid: euclidean, cosine");
+  const VectorKernel kernel = vector_distance_registry().find(name).kernel;
   if (queries.cols != refs.cols)
     throw_input("distance: vector dims differ (queries=" + std::to_string(queries.cols) +
                 ", refs=" + std::to_string(refs.cols) + ")");
@@ -45,8 +41,7 @@ MatrixD all_pairs_vectors(const MatrixF& queries, const MatrixF& refs, const std
   MatrixD out(queries.rows, refs.rows);
   parallel_for(0, queries.rows, threads, [&](std::size_t q) {
     for (std::size_t n = 0; n < refs.rows; ++n)
-      out(q, n) = is_cos ? cosine(queries.row(q), refs.row(n), queries.cols)
-                         : euclidean(queries.row(q), refs.row(n), queries.cols);
+      out(q, n) = kernel(queries.row(q), refs.row(n), queries.cols);
   });
   return out;
 }

@@ -16,6 +16,7 @@
 #include "nnr/encode/encoder.hpp"
 #include "nnr/io/manifest.hpp"
 #include "nnr/io/npy.hpp"
+#include "nnr/io/shard_files.hpp"
 
 namespace nnr::encode {
 
@@ -50,17 +51,12 @@ struct Paths {
   fs::path embeddings, sidecar, predictions, classes;
 };
 
-std::string shard_suffix(const Shard& s) {
-  return "." + std::to_string(s.index) + "-of-" + std::to_string(s.count);
-}
-
 Paths output_paths(const fs::path& run, const std::string& name, const Shard& s) {
-  if (s.whole())
-    return {run / "embeddings" / (name + ".npy"), run / "embeddings" / (name + ".json"),
-            run / "predictions" / (name + ".npy"), run / "predictions" / (name + ".classes.json")};
-  const std::string stem = name + shard_suffix(s);
-  return {run / "embeddings" / "shards" / (stem + ".npy"), run / "embeddings" / "shards" / (stem + ".json"),
-          run / "predictions" / "shards" / (stem + ".npy"), run / "predictions" / "shards" / (stem + ".classes.json")};
+  const Paths whole{run / "embeddings" / (name + ".npy"), run / "embeddings" / (name + ".json"),
+                    run / "predictions" / (name + ".npy"), run / "predictions" / (name + ".classes.json")};
+  if (s.whole()) return whole;
+  return {io::shard_path(whole.embeddings, s), io::shard_path(whole.sidecar, s), io::shard_path(whole.predictions, s),
+          io::shard_path(whole.classes, s)};
 }
 
 std::size_t npy_rows(const fs::path& p) {
@@ -146,7 +142,7 @@ DecodedChunk decode_chunk(const std::vector<io::ManifestRow>& rows, std::size_t 
   c.references.resize(end - begin);
   parallel_for(begin, end, threads, [&](std::size_t i) {
     const auto& row = rows[i];
-    if (row.status != "ok") {
+    if (!row.ok()) {
       spdlog::warn("nnr-encode: row {} ({} {}) has status '{}'; its embedding is NaN", i, row.clip_id, row.setting,
                    row.status);
       return;
@@ -211,26 +207,8 @@ void encode_chunk(Encoder& enc, const DecodedChunk& c, std::size_t batch, std::s
 }
 
 EncodeSummary run_merge(const EncodeOptions& o, const std::string& name, std::size_t n_rows) {
-  const fs::path dir = o.run_dir / "embeddings" / "shards";
-  int count = o.shard.whole() ? 0 : o.shard.count;
-  if (count == 0) {
-    std::map<int, int> counts;
-    const std::regex re(std::regex_replace(name, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
-                        R"(\.(\d+)-of-(\d+)\.npy)");
-    if (fs::is_directory(dir))
-      for (const auto& f : fs::directory_iterator(dir)) {
-        std::smatch m;
-        const std::string fn = f.path().filename().string();
-        if (std::regex_match(fn, m, re)) counts[std::stoi(m[2])]++;
-      }
-    if (counts.empty())
-      throw_io("nnr-encode: no shards to merge (" + (dir / (name + ".<i>-of-<n>.npy")).string() +
-               "); run with --shard i/n first");
-    if (counts.size() > 1)
-      throw_input("nnr-encode: shards of several splits found in " + dir.string() + " for " + name +
-                  "; pass --shard 0/<n> with --merge to choose n, or remove the stale ones");
-    count = counts.begin()->first;
-  }
+  const int count = io::pick_shard_count(o.run_dir / "embeddings" / (name + ".npy"),
+                                         o.shard.whole() ? 0 : o.shard.count, "nnr-encode");
   MatrixF emb, pred;
   io::Json base;
   for (int i = 0; i < count; ++i) {
@@ -335,6 +313,18 @@ EncodeSummary run_encode(const EncodeOptions& options) {
 
   if (!info.task.empty()) sum.predictions = paths.predictions;
   write_outputs(paths, sidecar_base(o, name, info), emb, pred, o.shard, range.begin);
+  // The same policy as every sharded stage: the call that finds every shard present merges.
+  if (!o.shard.whole() && io::missing_shards(o.run_dir / "embeddings" / (name + ".npy"), o.shard.count).empty()) {
+    bool all_complete = true;
+    for (int i = 0; i < o.shard.count; ++i) {
+      const Shard si{i, o.shard.count};
+      all_complete = all_complete && complete(output_paths(o.run_dir, name, si), shard_range(rows.size(), si).size());
+    }
+    if (all_complete) {
+      spdlog::info("nnr-encode: every shard of {} is present; merging", name);
+      run_merge(o, name, rows.size());
+    }
+  }
   sum.nan_rows = nan_rows(emb, 0).size();
   sum.encoded = sum.rows - sum.nan_rows;
   if (sum.nan_rows) spdlog::warn("nnr-encode: {} of {} rows are NaN (failed or undecodable)", sum.nan_rows, sum.rows);

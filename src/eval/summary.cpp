@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "nnr/eval/evaluate.hpp"
+#include "nnr/io/manifest.hpp"
 
 namespace nnr::eval {
 namespace {
@@ -36,7 +37,7 @@ struct Table {
     if (!cells.count(row)) row_names.push_back(row);
     if (std::find(transforms.begin(), transforms.end(), transform) == transforms.end()) transforms.push_back(transform);
     cells[row][transform].add(v);
-    if (transform != "OG") cells[row]["\x01all"].add(v);
+    if (transform != io::kOriginal) cells[row]["\x01all"].add(v);
   }
   std::string markdown(const std::string& row_header) const {
     std::string s = "### " + title + "\n\n| " + row_header + " |";

@@ -7,12 +7,22 @@
 #include "nnr/io/csv.hpp"
 
 namespace nnr::io {
+namespace {
+// "PS_[-12]" -> "-12" (manifests written before the magnitude_text column).
+std::string legacy_magnitude_text(const ManifestRow& r) {
+  if (r.is_original()) return "0";
+  const auto a = r.setting.find('['), b = r.setting.rfind(']');
+  if (a != std::string::npos && b != std::string::npos && b > a + 1) return r.setting.substr(a + 1, b - a - 1);
+  return format_number(r.magnitude);
+}
+}  // namespace
 
 const std::vector<std::string>& manifest_columns() {
   static const std::vector<std::string> cols = {
       "clip_id", "split",  "transform", "magnitude", "setting",        "path",    "source",
       "seed",    "status", "error",     "n_samples", "lufs_in",        "lufs_out", "true_peak_dbtp",
-      "gain_db", "snr_db", "duration_ratio", "pitch_cents", "mp3_lag", "vocals_path"};
+      "gain_db", "snr_db", "duration_ratio", "pitch_cents", "mp3_lag", "vocals_path",
+      "magnitude_text"};
   return cols;
 }
 
@@ -23,7 +33,7 @@ void write_manifest(const std::filesystem::path& path, const std::vector<Manifes
                r.source, std::to_string(r.seed), r.status, r.error, std::to_string(r.n_samples),
                format_number(r.lufs_in), format_number(r.lufs_out), format_number(r.true_peak_dbtp),
                format_number(r.gain_db), format_number(r.snr_db), format_number(r.duration_ratio),
-               format_number(r.pitch_cents), format_number(r.mp3_lag), r.vocals_path});
+               format_number(r.pitch_cents), format_number(r.mp3_lag), r.vocals_path, r.magnitude_text});
   }
   w.write(path);
 }
@@ -31,7 +41,9 @@ void write_manifest(const std::filesystem::path& path, const std::vector<Manifes
 std::vector<ManifestRow> read_manifest(const std::filesystem::path& path) {
   const CsvTable t = read_csv(path);
   std::vector<std::size_t> idx;
-  for (const auto& c : manifest_columns()) idx.push_back(t.column(c));
+  // magnitude_text is the newest column: a manifest written before it gets it from the setting id.
+  const bool has_text = t.has_column("magnitude_text");
+  for (const auto& c : manifest_columns()) idx.push_back(c == "magnitude_text" && !has_text ? 0 : t.column(c));
   std::vector<ManifestRow> rows;
   rows.reserve(t.rows.size());
   std::size_t line = 1;
@@ -68,6 +80,7 @@ std::vector<ManifestRow> read_manifest(const std::filesystem::path& path) {
     r.pitch_cents = num(17);
     r.mp3_lag = num(18);
     r.vocals_path = f[idx[19]];
+    r.magnitude_text = has_text && !f[idx[20]].empty() ? f[idx[20]] : legacy_magnitude_text(r);
     rows.push_back(std::move(r));
   }
   return rows;

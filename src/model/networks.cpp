@@ -17,24 +17,6 @@ namespace nnr::model {
 
 namespace F = torch::nn::functional;
 
-Task parse_task(const std::string& name) {
-  if (name == "ae") return Task::ae;
-  if (name == "at") return Task::at;
-  if (name == "ir") return Task::ir;
-  if (name == "vs") return Task::vs;
-  throw_config("model: unknown task (--task=" + name + "); valid: ae, at, ir, vs");
-}
-
-std::string task_name(Task task) {
-  switch (task) {
-    case Task::ae: return "ae";
-    case Task::at: return "at";
-    case Task::ir: return "ir";
-    case Task::vs: return "vs";
-  }
-  return "?";
-}
-
 nlohmann::json ModelConfig::to_json() const {
   return {{"preset", preset}, {"frames", frames}, {"bins", bins}, {"channels", channels},
           {"dropout", dropout}};
@@ -242,8 +224,11 @@ std::pair<torch::Tensor, torch::Tensor> EncoderDecoderNet::embed_and_forward_raw
 }
 
 std::shared_ptr<TaskNet> make_task_net(Task task, const ModelConfig& cfg, int n_outputs) {
-  if (task == Task::at || task == Task::ir) return std::make_shared<ClassifierNet>(task, cfg, n_outputs);
-  return std::make_shared<EncoderDecoderNet>(task, cfg);
+  switch (task_entry(task).network) {  // the task table says which shape
+    case NetworkKind::classifier: return std::make_shared<ClassifierNet>(task, cfg, n_outputs);
+    case NetworkKind::encoder_decoder: return std::make_shared<EncoderDecoderNet>(task, cfg);
+  }
+  throw_internal("model: no network for task " + task_name(task));
 }
 
 }  // namespace nnr::model

@@ -43,12 +43,12 @@ TrainConfig TrainConfig::from_json(Task task, const Json& section) {
   // Per-task overrides, e.g. {"epochs": 200, "vs": {"epochs": 5000}}: the paper trains each task for its own
   // number of epochs, and one config file should reproduce all four.
   std::vector<std::string> allowed = keys;
-  for (const char* t : {"ae", "at", "ir", "vs"}) allowed.push_back(t);
+  for (const auto& t : tasks::task_registry().names()) allowed.push_back(t);
   if (!s.is_object()) throw_config(ctx + ": expected a JSON object");
   io::check_keys(s, allowed, ctx);
   const std::string own = model::task_name(task);
   Json overrides = s.contains(own) ? s.at(own) : Json::object();
-  for (const char* t : {"ae", "at", "ir", "vs"}) s.erase(t);
+  for (const auto& t : tasks::task_registry().names()) s.erase(t);
   io::check_keys(overrides, keys, ctx + "." + own);
   s.update(overrides);
   TrainConfig c;
@@ -57,16 +57,16 @@ TrainConfig TrainConfig::from_json(Task task, const Json& section) {
   } catch (const nlohmann::json::exception& e) {
     throw_config(ctx + ": wrong type in preset/frames/bins/channels/dropout: " + e.what());
   }
-  const bool big = task == Task::at || task == Task::ir;
-  c.epochs = io::get_or<int>(s, "epochs", task == Task::ae ? 500 : task == Task::at ? 200 : task == Task::ir ? 500 : 5000, ctx);
-  c.batch_size = io::get_or<int>(s, "batch_size", big ? 128 : 48, ctx);
+  const tasks::TaskEntry& traits = tasks::task_entry(task);
+  c.epochs = io::get_or<int>(s, "epochs", traits.epochs, ctx);
+  c.batch_size = io::get_or<int>(s, "batch_size", traits.batch_size, ctx);
   c.clips_per_batch = io::get_or<int>(s, "clips_per_batch", 24, ctx);
   c.steps_per_epoch = io::get_or<int>(s, "steps_per_epoch", 0, ctx);
   c.lr = io::get_or<double>(s, "lr", 1e-3, ctx);
   c.weight_decay = io::get_or<double>(s, "weight_decay", 1e-7, ctx);
-  c.valid_fraction = io::get_or<double>(s, "valid_fraction", task == Task::vs ? 0.3 : 0.1, ctx);
+  c.valid_fraction = io::get_or<double>(s, "valid_fraction", traits.valid_fraction, ctx);
   c.test_fraction = io::get_or<double>(s, "test_fraction", 0.1, ctx);
-  c.valid_crops = io::get_or<int>(s, "valid_crops", task == Task::vs ? 4 : 1, ctx);
+  c.valid_crops = io::get_or<int>(s, "valid_crops", traits.valid_crops, ctx);
   c.cache = parse_cache_mode(io::get_or<std::string>(s, "cache", "auto", ctx), ctx + ".cache");
   auto need = [&](bool ok, const std::string& what) {
     if (!ok) throw_config(ctx + ": " + what);
@@ -102,15 +102,7 @@ struct LogRow {
   double value, seconds;
 };
 
-std::string metric_name(Task t) {
-  switch (t) {
-    case Task::ae: return "mse";
-    case Task::at: return "auc";
-    case Task::ir: return "accuracy";
-    case Task::vs: return "sdr";
-  }
-  return "";
-}
+std::string metric_name(Task t) { return tasks::task_entry(t).train_metric; }
 
 torch::Tensor empty_input(std::int64_t b, const model::ModelConfig& m) {
   return torch::empty({b, 1, m.frames, m.bins});

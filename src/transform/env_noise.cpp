@@ -15,11 +15,9 @@ namespace {
 
 struct EnvNoiseParams {
   std::string noise_file;  ///< any format FFmpeg reads; required
-  static EnvNoiseParams from_json(const nlohmann::json& j) {
-    const std::string ctx = "transform.env_noise";
-    io::check_keys(j, {"noise_file"}, ctx);
+  static EnvNoiseParams from_params(const Params& params) {
     EnvNoiseParams p;
-    p.noise_file = io::get_or<std::string>(j, "noise_file", "", ctx);
+    p.noise_file = params.string("noise_file");
     if (p.noise_file.empty())
       throw_config("transform: environmental noise (EN) needs a noise recording (transform.noise_file); "
                    "pass --noise FILE or remove EN from the grid");
@@ -30,8 +28,8 @@ struct EnvNoiseParams {
 
 class EnvNoise final : public Transform {
  public:
-  explicit EnvNoise(const TransformOptions& o) : p_(EnvNoiseParams::from_json(o.params)) {
-    noise_ = audio::decode_audio(p_.noise_file, o.sample_rate);
+  EnvNoise(const Params& p, int sample_rate) : p_(EnvNoiseParams::from_params(p)) {
+    noise_ = audio::decode_audio(p_.noise_file, sample_rate);
     if (rms(noise_) == 0.0)
       throw_config("transform: the noise recording is silent (noise_file=" + p_.noise_file + "); use another file");
   }
@@ -58,6 +56,6 @@ class EnvNoise final : public Transform {
 
 }  // namespace
 
-std::unique_ptr<Transform> make_env_noise(const TransformOptions& o) { return std::make_unique<EnvNoise>(o); }
+std::unique_ptr<Transform> make_env_noise(const Params& p, int sample_rate) { return std::make_unique<EnvNoise>(p, sample_rate); }
 
 }  // namespace nnr::transform

@@ -92,7 +92,7 @@ Grid grid_from_json(const nlohmann::json& j, const std::string& source) {
   Grid g;
   g.name = source;
   std::set<std::string> ids;
-  for (const auto& info : transform_registry()) {
+  for (const auto& info : transform_registry().entries()) {
     auto f = by_code.find(info.code);
     if (f == by_code.end()) continue;
     for (double m : f->second) {
@@ -107,7 +107,7 @@ Grid grid_from_json(const nlohmann::json& j, const std::string& source) {
 
 nlohmann::json grid_to_json(const Grid& g) {
   nlohmann::ordered_json o;
-  for (const auto& info : transform_registry()) {
+  for (const auto& info : transform_registry().entries()) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& s : g.settings)
       if (s.transform == info.code) list.push_back(s.magnitude);

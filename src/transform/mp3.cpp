@@ -122,21 +122,12 @@ struct Mp3Params {
   /// Bit rates above 160 kb/s at <= 24 kHz: "resample" (encode at twice the rate, MPEG-1) or "clamp"
   /// (LAME's silent clamp to 160 kb/s, as the original code got).
   std::string high_bitrate = "resample";
-  static Mp3Params from_json(const nlohmann::json& j) {
-    const std::string ctx = "transform.mp3";
-    io::check_keys(j, {"high_bitrate"}, ctx);
-    Mp3Params p;
-    p.high_bitrate = io::get_or<std::string>(j, "high_bitrate", p.high_bitrate, ctx);
-    if (p.high_bitrate != "resample" && p.high_bitrate != "clamp")
-      throw_config("transform: unknown mp3.high_bitrate (" + p.high_bitrate + "); valid: resample, clamp");
-    return p;
-  }
   nlohmann::json to_json() const { return {{"high_bitrate", high_bitrate}}; }
 };
 
 class Mp3 final : public Transform {
  public:
-  explicit Mp3(const TransformOptions& o) : sr_(o.sample_rate), p_(Mp3Params::from_json(o.params)) {}
+  Mp3(const Params& p, int sample_rate) : sr_(sample_rate), p_{p.string("high_bitrate")} {}
   nlohmann::json params() const override { return p_.to_json(); }
   std::string code() const override { return "MP"; }
   void check_magnitude(double kbps) const override {
@@ -174,6 +165,6 @@ class Mp3 final : public Transform {
 
 }  // namespace
 
-std::unique_ptr<Transform> make_mp3(const TransformOptions& o) { return std::make_unique<Mp3>(o); }
+std::unique_ptr<Transform> make_mp3(const Params& p, int sample_rate) { return std::make_unique<Mp3>(p, sample_rate); }
 
 }  // namespace nnr::transform

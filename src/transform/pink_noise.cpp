@@ -36,20 +36,12 @@ namespace {
 
 struct PinkNoiseParams {
   double exponent = 1.0;  ///< PSD ~ 1/f^exponent: 1 = pink, 0 = white, 2 = brown
-  static PinkNoiseParams from_json(const nlohmann::json& j) {
-    const std::string ctx = "transform.pink_noise";
-    io::check_keys(j, {"exponent"}, ctx);
-    PinkNoiseParams p;
-    p.exponent = io::get_or<double>(j, "exponent", p.exponent, ctx);
-    detail::check_range("pink_noise.exponent", p.exponent, 0.0, 2.0, "");
-    return p;
-  }
   nlohmann::json to_json() const { return {{"exponent", exponent}}; }
 };
 
 class PinkNoise final : public Transform {
  public:
-  explicit PinkNoise(const TransformOptions& o) : p_(PinkNoiseParams::from_json(o.params)) {}
+  explicit PinkNoise(const Params& p) : p_{p.number("exponent")} {}
   nlohmann::json params() const override { return p_.to_json(); }
   std::string code() const override { return "PN"; }
   void check_magnitude(double snr) const override { detail::check_range("PN SNR", snr, -60.0, 120.0, "dB"); }
@@ -66,6 +58,6 @@ class PinkNoise final : public Transform {
 
 }  // namespace
 
-std::unique_ptr<Transform> make_pink_noise(const TransformOptions& o) { return std::make_unique<PinkNoise>(o); }
+std::unique_ptr<Transform> make_pink_noise(const Params& p, int) { return std::make_unique<PinkNoise>(p); }
 
 }  // namespace nnr::transform

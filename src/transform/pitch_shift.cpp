@@ -12,9 +12,7 @@ namespace {
 
 class PitchShift final : public Transform {
  public:
-  explicit PitchShift(const TransformOptions& o) : sr_(o.sample_rate) {
-    p_ = detail::RubberBandParams::from_json(o.params, "transform.pitch_shift");
-  }
+  PitchShift(const Params& p, int sample_rate) : sr_(sample_rate), p_(detail::RubberBandParams::from_params(p)) {}
   nlohmann::json params() const override { return p_.to_json(); }
   std::string code() const override { return "PS"; }
   void check_magnitude(double st) const override { detail::check_range("PS shift", st, -24.0, 24.0, "semitones"); }
@@ -32,6 +30,6 @@ class PitchShift final : public Transform {
 
 }  // namespace
 
-std::unique_ptr<Transform> make_pitch_shift(const TransformOptions& o) { return std::make_unique<PitchShift>(o); }
+std::unique_ptr<Transform> make_pitch_shift(const Params& p, int sample_rate) { return std::make_unique<PitchShift>(p, sample_rate); }
 
 }  // namespace nnr::transform

@@ -14,15 +14,11 @@ namespace {
 constexpr std::size_t kBlock = 1024;
 }  // namespace
 
-RubberBandParams RubberBandParams::from_json(const nlohmann::json& j, const std::string& context) {
-  io::check_keys(j, {"engine", "transients"}, context);
-  RubberBandParams p;
-  p.engine = parse_engine(io::get_or<std::string>(j, "engine", p.engine, context), context) ? "R3" : "R2";
-  p.transients = io::get_or<std::string>(j, "transients", p.transients, context);
-  if (p.transients != "crisp" && p.transients != "mixed" && p.transients != "smooth")
-    throw_config("transform: unknown transients mode (" + context + ".transients=" + p.transients +
-                 "); valid: crisp, mixed, smooth");
-  return p;
+RubberBandParams RubberBandParams::from_params(const Params& p) {
+  RubberBandParams r;
+  r.engine = parse_engine(p.string("engine"), p.context()) ? "R3" : "R2";
+  r.transients = p.string("transients");
+  return r;
 }
 
 int RubberBandParams::options() const {

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "nnr/core/registry.hpp"
+
 namespace nnr::transform::detail {
 
 /// Params of PS and TS: engine "R2" (faster; the original's default) or "R3" (finer), and R2's transient
@@ -12,8 +14,8 @@ namespace nnr::transform::detail {
 struct RubberBandParams {
   std::string engine = "R2";
   std::string transients = "crisp";
-  /// Parses {"engine": ..., "transients": ...}; unknown keys or values -> Error(config) naming `context`.
-  static RubberBandParams from_json(const nlohmann::json& j, const std::string& context);
+  /// From the member's validated params (engine aliases normalised to "R2"/"R3").
+  static RubberBandParams from_params(const Params& p);
   nlohmann::json to_json() const { return {{"engine", engine}, {"transients", transients}}; }
   /// RubberBandStretcher option bits for the engine and transients (offline mode added by the caller).
   int options() const;

@@ -21,6 +21,7 @@
 #include "nnr/io/csv.hpp"
 #include "nnr/io/json.hpp"
 #include "nnr/io/manifest.hpp"
+#include "nnr/io/shard_files.hpp"
 #include "nnr/transform/grid.hpp"
 #include "nnr/transform/measure.hpp"
 #include "nnr/transform/transform.hpp"
@@ -130,17 +131,18 @@ fs::path sidecar_path(const fs::path& out, const Setting* s, const std::string& 
   return out / "items" / rel_dir(s) / (clip_id + ".csv");
 }
 
-std::string item_label(const Setting* s) { return s ? s->id : std::string("OG"); }
+std::string item_label(const Setting* s) { return s ? s->id : std::string(io::kOriginal); }
 
 io::ManifestRow base_row(const Clip& c, const Setting* s, std::uint64_t run_seed) {
   io::ManifestRow r;
   r.clip_id = c.id;
-  r.transform = s ? s->transform : "OG";
+  r.transform = s ? s->transform : io::kOriginal;
   r.magnitude = s ? s->magnitude : 0.0;
+  r.magnitude_text = s ? s->magnitude_str : "0";
   r.setting = item_label(s);
   r.source = c.source;
-  r.seed = s ? derive_seed(run_seed, c.id, s->transform, s->magnitude_str) : derive_seed(run_seed, c.id, "OG", "0");
-  r.status = "failed";
+  r.seed = s ? derive_seed(run_seed, c.id, s->transform, s->magnitude_str) : derive_seed(run_seed, c.id, io::kOriginal, "0");
+  r.status = io::kStatusFailed;
   r.n_samples = 0;
   r.lufs_in = r.lufs_out = r.true_peak_dbtp = r.gain_db = r.snr_db = r.duration_ratio = r.pitch_cents =
       r.mp3_lag = kNan;
@@ -236,7 +238,7 @@ io::ManifestRow process_item(const Context& ctx, const Clip& c, const Setting* s
     r.snr_db = res.snr_db;  // the gain scales music and noise alike: the SNR is unchanged
     r.mp3_lag = res.mp3_lag;
     r.duration_ratio = static_cast<double>(y.size()) / static_cast<double>(org.audio.size());
-    if (s->transform == "PS" || s->transform == "TS")
+    if (find_transform(s->transform).measure_pitch)
       r.pitch_cents = estimate_pitch_shift_cents(org.audio, y, kSr);
     if (!org.vocals.empty()) {
       vocals = t.apply_to_stem(org.vocals, s->magnitude, r.seed);
@@ -252,7 +254,7 @@ io::ManifestRow process_item(const Context& ctx, const Clip& c, const Setting* s
     const std::string vext = write_clip(o.out / "stems" / "vocals" / rel, vocals, o.format);
     r.vocals_path = "stems/vocals/" + rel + vext;
   }
-  r.status = "ok";
+  r.status = io::kStatusOk;
   r.n_samples = static_cast<std::int64_t>(y.size());
   r.lufs_out = out.lufs;
   r.true_peak_dbtp = out.true_peak_dbtp;
@@ -266,7 +268,7 @@ bool load_done(const fs::path& out, const fs::path& sidecar, io::ManifestRow& ro
   if (!fs::is_regular_file(sidecar, ec)) return false;
   try {
     auto rows = io::read_manifest(sidecar);
-    if (rows.size() != 1 || rows[0].status != "ok") return false;
+    if (rows.size() != 1 || !rows[0].ok()) return false;
     if (!fs::is_regular_file(out / rows[0].path, ec)) return false;
     if (!rows[0].vocals_path.empty() && !fs::is_regular_file(out / rows[0].vocals_path, ec)) return false;
     row = rows[0];
@@ -295,16 +297,17 @@ Json resolved_json(const StageOptions& o, const Grid& g) {
   return j;
 }
 
-std::string shard_manifest_name(const Shard& s) {
-  return "manifest.shard-" + std::to_string(s.index) + "-of-" + std::to_string(s.count) + ".csv";
-}
 
 }  // namespace
 
 const std::vector<std::string>& stage_config_keys() {
-  static const std::vector<std::string> keys = {"grid",   "noise_file",     "engine",      "clip_seconds",
-                                                "min_seconds", "format",    "loudness_match", "pitch_shift",
-                                                "tempo_shift", "pink_noise", "env_noise",   "mp3"};
+  // The stage's own keys, then one object per transform family member (its parameters).
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> k = {"grid",        "noise_file", "engine",        "clip_seconds",
+                                  "min_seconds", "format",     "loudness_match"};
+    for (const auto& t : transform_registry().entries()) k.push_back(t.name);
+    return k;
+  }();
   return keys;
 }
 
@@ -319,31 +322,14 @@ void apply_stage_config(const Json& sec, StageOptions& o) {
   o.min_seconds = io::get_or<double>(sec, "min_seconds", o.min_seconds, ctx);
   o.format = io::get_or<std::string>(sec, "format", o.format, ctx);
   o.loudness_match = io::get_or<bool>(sec, "loudness_match", o.loudness_match, ctx);
-  for (const char* k : {"pitch_shift", "tempo_shift", "pink_noise", "env_noise", "mp3"})
-    if (sec.contains(k)) o.params[k] = sec.at(k);
+  for (const auto& t : transform_registry().entries())
+    if (sec.contains(t.name)) o.params[t.name] = sec.at(t.name);
 }
 
 fs::path merge_shard_manifests(const fs::path& run_dir, int count) {
-  // Without a count, take it from the shard files present, then require all of them.
-  std::error_code ec;
-  if (count <= 0) for (const auto& e : fs::directory_iterator(run_dir, ec)) {
-    const std::string n = e.path().filename().string();
-    int i = 0, k = 0;
-    if (std::sscanf(n.c_str(), "manifest.shard-%d-of-%d.csv", &i, &k) == 2) count = std::max(count, k);
-  }
-  if (count == 0) throw_io("nnr-transform: no shard manifests to merge in " + run_dir.string());
-  std::string text;
-  for (int i = 0; i < count; ++i) {
-    const fs::path p = run_dir / shard_manifest_name(Shard{i, count});
-    if (!fs::is_regular_file(p, ec))
-      throw_io("nnr-transform: shard manifest missing (" + p.string() + "); run --shard " + std::to_string(i) + "/" +
-               std::to_string(count) + " first");
-    std::string part = io::read_file(p);
-    if (i > 0) part = part.substr(std::min(part.size(), part.find('\n') + 1));  // drop the repeated header
-    text += part;
-  }
   const fs::path m = run_dir / "manifest.csv";
-  io::write_file_atomic(m, text);
+  const int n = io::pick_shard_count(m, count, "nnr-transform");
+  io::write_file_atomic(m, io::merge_csv_shards(m, n, "nnr-transform"));
   return m;
 }
 
@@ -358,12 +344,15 @@ StageSummary run_transform_stage(const StageOptions& o) {
   // One instance per transform in the grid; parameters validated here, magnitudes too.
   for (const auto& s : ctx.grid.settings) {
     if (ctx.transforms.count(s.transform)) continue;
-    const TransformInfo& info = find_transform(s.transform);
+    const TransformEntry& info = find_transform(s.transform);
     TransformOptions topt;
     topt.params = o.params.contains(info.name) ? o.params.at(info.name) : Json::object();
-    if ((s.transform == "PS" || s.transform == "TS") && !topt.params.contains("engine")) topt.params["engine"] = o.engine;
-    if (s.transform == "EN" && !topt.params.contains("noise_file")) topt.params["noise_file"] = o.noise_file;
-    ctx.transforms[s.transform] = info.make(topt);
+    // Stage-wide defaults (--engine, --noise) fill the member parameter of the same name.
+    const std::pair<const char*, const std::string*> shared[] = {{"engine", &o.engine}, {"noise_file", &o.noise_file}};
+    for (const auto& [key, value] : shared)
+      for (const auto& p : info.parameters)
+        if (p.name == key && topt.params.is_object() && !topt.params.contains(key)) topt.params[key] = *value;
+    ctx.transforms[s.transform] = make_transform(info.code, topt);
   }
   for (const auto& s : ctx.grid.settings) ctx.transforms.at(s.transform)->check_magnitude(s.magnitude);
   ctx.clips = list_clips(o.input);
@@ -451,25 +440,24 @@ StageSummary run_transform_stage(const StageOptions& o) {
           row.error = e.what();
         }
       }
-      if (row.status != "ok" && o.warn && clip_error.empty()) o.warn(clip.id + " " + row.setting + ": " + row.error);
+      if (!row.ok() && o.warn && clip_error.empty()) o.warn(clip.id + " " + row.setting + ": " + row.error);
       io::write_manifest(sidecar_path(o.out, s, clip.id), {row});
       rows[k - range.begin] = std::move(row);
       progress.tick();
     }
   });
   progress.finish();
-  for (const auto& r : rows) (r.status == "ok" ? sum.ok : sum.failed)++;
+  for (const auto& r : rows) (r.ok() ? sum.ok : sum.failed)++;
 
   if (shard.whole()) {
     sum.manifest = o.out / "manifest.csv";
     io::write_manifest(sum.manifest, rows);
     sum.manifest_written = true;
   } else {
-    sum.manifest = o.out / shard_manifest_name(shard);
+    // One shard's part; the call that finds every part present merges (nnr/io/shard_files.hpp).
+    sum.manifest = io::shard_path(o.out / "manifest.csv", shard);
     io::write_manifest(sum.manifest, rows);
-    bool all = true;
-    for (int i = 0; i < shard.count; ++i) all = all && fs::is_regular_file(o.out / shard_manifest_name(Shard{i, shard.count}), ec);
-    if (all) {
+    if (io::missing_shards(o.out / "manifest.csv", shard.count).empty()) {
       sum.manifest = merge_shard_manifests(o.out, shard.count);
       sum.manifest_written = true;
     }

@@ -12,9 +12,7 @@ namespace {
 
 class TempoShift final : public Transform {
  public:
-  explicit TempoShift(const TransformOptions& o) : sr_(o.sample_rate) {
-    p_ = detail::RubberBandParams::from_json(o.params, "transform.tempo_shift");
-  }
+  TempoShift(const Params& p, int sample_rate) : sr_(sample_rate), p_(detail::RubberBandParams::from_params(p)) {}
   nlohmann::json params() const override { return p_.to_json(); }
   std::string code() const override { return "TS"; }
   void check_magnitude(double rate) const override { detail::check_range("TS rate", rate, 0.1, 10.0, ""); }
@@ -34,6 +32,6 @@ class TempoShift final : public Transform {
 
 }  // namespace
 
-std::unique_ptr<Transform> make_tempo_shift(const TransformOptions& o) { return std::make_unique<TempoShift>(o); }
+std::unique_ptr<Transform> make_tempo_shift(const Params& p, int sample_rate) { return std::make_unique<TempoShift>(p, sample_rate); }
 
 }  // namespace nnr::transform

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "nnr/core/matrix.hpp"
+#include "nnr/core/registry.hpp"
 #include "nnr/core/shard.hpp"
 
 namespace nnr::distance {
@@ -69,8 +70,16 @@ class SequenceDistance {
   virtual double compute(const MatrixF& a, const MatrixF& b) const = 0;
 };
 
-/// "dtw" (params: band, default -1), "fastdtw" (radius, default 1), "simple" (m, default 50).
-/// Throws Error(config) for an unknown name (listing the valid ones), an unknown key or a bad value.
+/// One line of the sequence distance table (src/distance/builtin.cpp). `make` gets validated params.
+struct SequenceDistanceEntry : EntryBase {
+  std::unique_ptr<SequenceDistance> (*make)(const Params& params);
+  std::string label;  ///< figure label: "DTW"
+};
+/// The sequence distance family, in registry order: dtw (band), fastdtw (radius), simple (m).
+const Registry<SequenceDistanceEntry>& sequence_distance_registry();
+
+/// Builds a member by name. Throws Error(config) for an unknown name (listing the valid ones), an unknown
+/// key (listing the valid keys) or a bad value (naming its range).
 std::unique_ptr<SequenceDistance> make_sequence_distance(const std::string& name,
                                                          const nlohmann::json& params = {});
 /// Registered sequence distance names, in registry order.
@@ -83,11 +92,22 @@ std::vector<std::string> sequence_distance_names();
 MatrixD all_pairs(const std::vector<MatrixF>& queries, const std::vector<MatrixF>& refs,
                   const SequenceDistance& d, int threads, const Shard& shard = {});
 
-/// Q x N vector distances between rows of `queries` and rows of `refs`; name "euclidean" or "cosine"
-/// (Error(config) otherwise). Throws Error(input) on a dims mismatch or non-finite value.
+/// A latent-space vector distance: a plain kernel on two rows of d floats (double result).
+using VectorKernel = double (*)(const float* x, const float* y, std::size_t d);
+
+/// One line of the vector distance table (src/distance/builtin.cpp).
+struct VectorDistanceEntry : EntryBase {
+  VectorKernel kernel;
+  std::string label;  ///< figure label: "Euclidean"
+};
+/// The vector distance family: euclidean, cosine.
+const Registry<VectorDistanceEntry>& vector_distance_registry();
+
+/// Q x N vector distances between rows of `queries` and rows of `refs` with the member `name`
+/// (Error(config) listing the valid names otherwise). Throws Error(input) on a dims mismatch or non-finite value.
 MatrixD all_pairs_vectors(const MatrixF& queries, const MatrixF& refs, const std::string& name, int threads);
 
-/// Vector distance names: {"euclidean", "cosine"}.
+/// Vector distance names, in registry order: {"euclidean", "cosine"}.
 std::vector<std::string> vector_distance_names();
 
 namespace detail {

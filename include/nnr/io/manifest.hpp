@@ -11,6 +11,13 @@
 
 namespace nnr::io {
 
+/// The transform code of an original clip's row (and of its setting id).
+inline constexpr const char* kOriginal = "OG";
+/// Row status values.
+inline constexpr const char* kStatusOk = "ok";
+inline constexpr const char* kStatusFailed = "failed";
+inline constexpr const char* kStatusPending = "pending";
+
 struct ManifestRow {
   std::string clip_id;       ///< stable id of the original clip (file stem, made unique)
   std::string split = "test";
@@ -32,6 +39,10 @@ struct ManifestRow {
   double pitch_cents = 0.0;  ///< estimated pitch change where measurable
   double mp3_lag = 0.0;      ///< residual lag of the MP3 round trip (samples)
   std::string vocals_path;   ///< isolated vocal stem given the same transform (VS reference), or ""
+  std::string magnitude_text;  ///< the magnitude as the grid wrote it ("-12", "0.300"): the directory name
+                               ///< under audio/<transform>/ and in features/ and distances/; "0" for OG
+  bool is_original() const { return transform == kOriginal; }
+  bool ok() const { return status == kStatusOk; }
 };
 
 /// Column names, in file order.

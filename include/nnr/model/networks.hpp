@@ -22,14 +22,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "nnr/tasks/task.hpp"
+
 namespace nnr::model {
 
-/// The four tasks of the paper (section 2.1).
-enum class Task { ae, at, ir, vs };
+// The task family lives in nnr/tasks (LibTorch-free); the networks use its names.
+using tasks::NetworkKind;
+using tasks::parse_task;
+using tasks::Task;
+using tasks::task_entry;
+using tasks::task_name;
 
-/// "ae"|"at"|"ir"|"vs" -> Task; throws Error(config) listing the valid names.
-Task parse_task(const std::string& name);
-std::string task_name(Task task);
 
 /// Geometry of the encoder. Presets:
 ///  - "paper": Table 1 — 128 frames x 512 bins (the Nyquist bin dropped), six blocks 16,32,64,128,256,256

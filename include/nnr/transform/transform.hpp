@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nnr/audio/audio_file.hpp"
+#include "nnr/core/registry.hpp"
 
 namespace nnr::transform {
 
@@ -53,29 +54,39 @@ class Transform {
                                    std::uint64_t seed) const = 0;
 };
 
-/// Construction context shared by all members. Each member parses `params` with its own
-/// `Params::from_json`, which rejects unknown keys and out-of-range values (Error(config)).
+/// Construction context: the member's config object (validated against its declared parameters by
+/// make_transform) and the sample rate.
 struct TransformOptions {
   nlohmann::json params = nlohmann::json::object();  ///< the member's config object (may be empty)
   int sample_rate = audio::kSampleRate;
 };
 
-struct TransformInfo {
-  const char* code;         ///< "PS"
-  const char* name;         ///< config key, snake_case: "pitch_shift"
-  const char* description;
-  std::unique_ptr<Transform> (*make)(const TransformOptions&);
+/// One line of the transform table (src/transform/builtin.cpp): {name, description, parameters, make} plus
+/// the traits grids, stages and figures read.
+struct TransformEntry : EntryBase {
+  /// `params` holds every declared parameter (defaults filled in, values checked).
+  std::unique_ptr<Transform> (*make)(const Params& params, int sample_rate);
+  std::string code;       ///< short code in grids, ids and the manifest: "PS"
+  std::string label;      ///< figure title: "Pitch shift (PS)"
+  std::string axis;       ///< figure x label: "pitch shift (semitones)"
+  double identity = kNaN; ///< the magnitude that leaves audio unchanged (PS 0, TS 1); NaN = none
+  std::vector<double> ticks;  ///< preferred x ticks for figures (empty = automatic)
+  bool measure_pitch = false; ///< the stage records the pitch change in cents (manifest pitch_cents)
 };
+using TransformInfo = TransformEntry;
 
 /// The registry, in canonical grid order: PS, TS, PN, EN, MP.
-const std::vector<TransformInfo>& transform_registry();
+const Registry<TransformEntry>& transform_registry();
 /// Looks a member up by code ("PS") or name ("pitch_shift"); throws Error(config) listing the valid ones.
-const TransformInfo& find_transform(const std::string& code_or_name);
+const TransformEntry& find_transform(const std::string& code_or_name);
 /// Comma-separated valid codes, for messages.
 std::string valid_transform_codes();
 
 /// Builds a member. Throws Error(config) for unknown keys or out-of-range parameter values.
 std::unique_ptr<Transform> make_transform(const std::string& code_or_name, const TransformOptions& opt);
+
+/// The transform table as JSON for figures and reports: a list of {code, name, label, axis, identity, ticks}.
+nlohmann::json transform_labels_json();
 
 /// Gaussian noise with power spectral density ~ 1/f^exponent (1 = pink: -3.01 dB/octave), zero mean, unit
 /// RMS, n samples; white noise shaped in the frequency domain, fully determined by `seed`.

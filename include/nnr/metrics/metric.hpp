@@ -1,0 +1,50 @@
+#pragma once
+/// The consistency metric family (paper section 3.1): C^W within one space, C^B_acc and C^B_ρ between the
+/// audio and a latent space. Members are lines of the table in src/metrics/builtin.cpp; nnr-evaluate runs
+/// every member on every (setting, encoder, distance) cell and writes one results/consistency.csv row per
+/// result, so a new measure is one function plus one table line.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "nnr/core/matrix.hpp"
+#include "nnr/core/registry.hpp"
+#include "nnr/metrics/bootstrap.hpp"
+
+namespace nnr::metrics {
+
+/// Where a metric looks: within one space (its distances), or between the audio and a latent space.
+enum class MetricScope { within, between };
+
+/// The distances of one cell. Rows are the transformed clips, columns the originals; own[i] is the column
+/// of row i's own original. Within: `space` is set. Between: `audio` and `latent` hold the same clips.
+struct MetricInput {
+  const MatrixD* space = nullptr;
+  const MatrixD* audio = nullptr;
+  const MatrixD* latent = nullptr;
+  const std::vector<std::size_t>* own = nullptr;
+  /// The cell's bootstrap options: `boot.seed` is the cell's seed (members derive their own from it);
+  /// `boot_pooled` for statistics whose resample costs O(C^2) (bootstrap_pooled in the config).
+  BootstrapOptions boot, boot_pooled;
+};
+
+/// One output row: the aggregation column ("mean", "per_clip", "pooled") and the estimate.
+struct MetricResult {
+  std::string aggregation;
+  Estimate estimate;
+};
+
+struct MetricEntry : EntryBase {
+  std::vector<MetricResult> (*compute)(const MetricInput& input, const Params& params);
+  MetricScope scope = MetricScope::within;
+  std::string label;  ///< figure label (matplotlib mathtext): "$C^W$"
+};
+
+/// The table, in output order: C_W, C_B_acc, C_B_rho.
+const Registry<MetricEntry>& metric_registry();
+
+/// Runs one member with its default parameters. Throws Error(internal) if the input does not match its scope.
+std::vector<MetricResult> compute_metric(const MetricEntry& metric, const MetricInput& input);
+
+}  // namespace nnr::metrics

@@ -1,0 +1,168 @@
+// Distance consistency of one setting (paper section 3.1): audio-space and latent-space distances from
+// the caches, then every member of the metric table (nnr/metrics/metric.hpp) on them.
+#include <spdlog/spdlog.h>
+
+#include "nnr/core/error.hpp"
+#include "nnr/core/random.hpp"
+#include "nnr/metrics/metric.hpp"
+#include "stage_steps.hpp"
+
+namespace nnr::eval::detail {
+namespace {
+
+/// Rows usable for δ: row available and its own original available. Returns (rows, cols, own positions).
+struct Selection {
+  std::vector<std::size_t> rows, cols, own;
+};
+
+Selection select(const std::vector<std::uint8_t>& row_ok, const std::vector<std::uint8_t>& col_ok) {
+  Selection s;
+  std::vector<long> pos(col_ok.size(), -1);
+  for (std::size_t k = 0; k < col_ok.size(); ++k)
+    if (col_ok[k]) {
+      pos[k] = static_cast<long>(s.cols.size());
+      s.cols.push_back(k);
+    }
+  for (std::size_t k = 0; k < row_ok.size(); ++k)
+    if (row_ok[k] && pos[k] >= 0) {
+      s.rows.push_back(k);
+      s.own.push_back(static_cast<std::size_t>(pos[k]));
+    }
+  return s;
+}
+
+MatrixD submatrix(const MatrixD& d, const Selection& s) {
+  MatrixD m(s.rows.size(), s.cols.size());
+  for (std::size_t i = 0; i < s.rows.size(); ++i)
+    for (std::size_t j = 0; j < s.cols.size(); ++j) m(i, j) = d(s.rows[i], s.cols[j]);
+  return m;
+}
+
+/// Every within-space metric of the table on one space's distances.
+void add_within(Rows& out, const std::string& encoder, const std::string& space, const std::string& da,
+                const std::string& dl, const Setting& s, const MatrixD& d, const std::vector<std::size_t>& own,
+                const EvaluateOptions& o, std::uint64_t seed) {
+  metrics::MetricInput in;
+  in.space = &d;
+  in.own = &own;
+  in.boot = boot(o, seed);
+  in.boot_pooled = boot(o, seed, true);
+  for (const auto& m : metrics::metric_registry().entries())
+    if (m.scope == metrics::MetricScope::within)
+      for (const auto& r : metrics::compute_metric(m, in))
+        add_consistency(out, encoder, m.name, space, da, dl, r.aggregation, s, r.estimate);
+}
+
+/// Every between-space metric of the table on the same clips' audio and latent distances.
+void add_between(Rows& out, const std::string& encoder, const std::string& da, const std::string& dl,
+                 const Setting& s, const MatrixD& audio, const MatrixD& latent, const std::vector<std::size_t>& own,
+                 const EvaluateOptions& o, std::uint64_t seed) {
+  metrics::MetricInput in;
+  in.audio = &audio;
+  in.latent = &latent;
+  in.own = &own;
+  in.boot = boot(o, seed);
+  in.boot_pooled = boot(o, seed, true);
+  for (const auto& m : metrics::metric_registry().entries())
+    if (m.scope == metrics::MetricScope::between)
+      for (const auto& r : metrics::compute_metric(m, in))
+        add_consistency(out, encoder, m.name, "between", da, dl, r.aggregation, s, r.estimate);
+}
+
+std::string spec_key(const DistanceSpec& d) { return d.name + ":" + d.params.dump(); }
+
+}  // namespace
+
+void evaluate_setting(const Run& run, const Setting& og, const Setting& s, const EvaluateOptions& o,
+                      const Backend& backend, Sequences& og_cache, Rows& out) {
+  const std::size_t c = run.clips.size();
+  // Audio space.
+  std::vector<std::uint8_t> a_row(c), a_col(c);
+  // Originals' sequences are loaded once per call (og_cache); the setting's from its cache file.
+  if (og_cache.seq.empty()) og_cache = load_or_compute_mfcc(run, og, backend, o.threads, o.dry_run);
+  const Sequences& rs = og_cache;
+  Sequences own_qs;
+  if (&s != &og) own_qs = load_or_compute_mfcc(run, s, backend, o.threads, o.dry_run);
+  const Sequences& qs = &s == &og ? og_cache : own_qs;
+  for (std::size_t k = 0; k < c; ++k) {
+    a_row[k] = run.ok(s, k);
+    a_col[k] = run.ok(og, k);
+    if (!o.dry_run) {
+      a_row[k] = a_row[k] && !qs.seq[k].empty();
+      a_col[k] = a_col[k] && !rs.seq[k].empty();
+    }
+  }
+  std::vector<FullMatrix> audio;
+  for (const auto& spec : o.audio_distances) {
+    bool computed = false;
+    audio.push_back(load_or_compute_distances(
+        run, s, "audio", spec.label, spec_key(spec), a_row, a_col,
+        [&](const std::vector<std::size_t>& rows, const std::vector<std::size_t>& cols) {
+          std::vector<MatrixF> q, r;
+          for (auto k : rows) q.push_back(qs.seq[k]);
+          for (auto k : cols) r.push_back(rs.seq[k]);
+          try {
+            return backend.sequence_distances(q, r, spec, o.threads);
+          } catch (const Error& e) {
+            throw Error(e.kind(), std::string(e.what()) + " [while computing audio/" + spec.label + " for " + s.id +
+                                      "; query/ref indices count the available clips in manifest OG order]");
+          }
+        },
+        o.dry_run, &computed));
+    if (o.dry_run) {
+      spdlog::info("{}: {} audio/{}: {}", kComponent, s.id, spec.label, computed ? "to compute" : "cached");
+      continue;
+    }
+    const auto sel = select(a_row, a_col);
+    const auto d = submatrix(audio.back().d, sel);
+    add_within(out, "audio", "audio", spec.label, "", s, d, sel.own, o, derive_seed(o.seed, "audio", spec.label, s.id));
+  }
+  // Latent spaces.
+  for (const auto& e : run.encoders) {
+    std::vector<std::uint8_t> l_row(c), l_col(c);
+    for (std::size_t k = 0; k < c; ++k) {
+      l_row[k] = run.ok(s, k) && e.finite[static_cast<std::size_t>(s.row[k])];
+      l_col[k] = run.ok(og, k) && e.finite[static_cast<std::size_t>(og.row[k])];
+    }
+    for (const auto& dl : o.latent_distances) {
+      bool computed = false;
+      const auto lat = load_or_compute_distances(
+          run, s, e.name, dl, "vector:" + dl, l_row, l_col,
+          [&](const std::vector<std::size_t>& rows, const std::vector<std::size_t>& cols) {
+            MatrixF q(rows.size(), e.emb.cols), r(cols.size(), e.emb.cols);
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+              const float* src = e.emb.row(static_cast<std::size_t>(s.row[rows[i]]));
+              std::copy(src, src + e.emb.cols, q.row(i));
+            }
+            for (std::size_t j = 0; j < cols.size(); ++j) {
+              const float* src = e.emb.row(static_cast<std::size_t>(og.row[cols[j]]));
+              std::copy(src, src + e.emb.cols, r.row(j));
+            }
+            return backend.vector_distances(q, r, dl, o.threads);
+          },
+          o.dry_run, &computed);
+      if (o.dry_run) {
+        spdlog::info("{}: {} {}/{}: {}", kComponent, s.id, e.name, dl, computed ? "to compute" : "cached");
+        continue;
+      }
+      const auto lsel = select(l_row, l_col);
+      add_within(out, e.name, "latent", "", dl, s, submatrix(lat.d, lsel), lsel.own, o,
+                 derive_seed(o.seed, e.name, dl, s.id));
+      // Between spaces: clips available in both.
+      std::vector<std::uint8_t> b_row(c), b_col(c);
+      for (std::size_t k = 0; k < c; ++k) {
+        b_row[k] = l_row[k] && a_row[k];
+        b_col[k] = l_col[k] && a_col[k];
+      }
+      const auto bsel = select(b_row, b_col);
+      const auto ld = submatrix(lat.d, bsel);
+      for (std::size_t ai = 0; ai < audio.size(); ++ai) {
+        const auto& da = o.audio_distances[ai].label;
+        const auto ad = submatrix(audio[ai].d, bsel);
+        add_between(out, e.name, da, dl, s, ad, ld, bsel.own, o, derive_seed(o.seed, e.name, da, dl, s.id));
+      }
+    }
+  }
+}
+
+}  // namespace nnr::eval::detail

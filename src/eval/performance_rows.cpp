@@ -1,0 +1,33 @@
+// Task performance under each setting (paper section 5.1): every encoder with predictions is scored by its
+// task's line of the task table (nnr/tasks/task.hpp), with a bootstrap interval.
+#include "nnr/core/random.hpp"
+#include "nnr/tasks/task.hpp"
+#include "results.hpp"
+#include "stage_steps.hpp"
+
+namespace nnr::eval::detail {
+
+void evaluate_performance(const Run& run, const Setting& s, const EvaluateOptions& o, Rows& out) {
+  for (const auto& e : run.encoders) {
+    if (!e.has_pred) continue;
+    const tasks::TaskEntry* task = tasks::task_registry().try_find(e.task);
+    if (!task || (task->needs_labels && !run.labels.present)) continue;
+    std::vector<std::size_t> rows;  // manifest rows with an ok status
+    for (std::size_t k = 0; k < run.clips.size(); ++k)
+      if (run.ok(s, k)) rows.push_back(static_cast<std::size_t>(s.row[k]));
+    tasks::ScoreInput in;
+    in.pred = &e.pred;
+    in.rows = &rows;
+    in.clip_ids = &run.clip_ids;
+    in.classes = &e.classes;
+    in.labels = &run.labels;
+    in.auc_drop_empty_tags = o.auc_drop_empty_tags;
+    const auto per_clip = task->score(in);
+    const auto b = boot(o, derive_seed(o.seed, "performance", e.name, e.task, s.id));
+    const auto est = task->aggregate == "median" ? metrics::bootstrap_median(per_clip, b)
+                                                 : metrics::bootstrap_mean(per_clip, b);
+    add_performance(out, e.task, e.name, task->metric, s, est);
+  }
+}
+
+}  // namespace nnr::eval::detail
