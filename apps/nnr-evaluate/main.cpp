@@ -6,15 +6,21 @@
 #include "common/options.hpp"
 #include "common/run_main.hpp"
 #include "nnr/core/shard.hpp"
+#include "nnr/distance/distance.hpp"
+#include "nnr/metrics/metric.hpp"
 #include "nnr/eval/evaluate.hpp"
 #include "nnr/io/json.hpp"
 
 namespace {
 
 int body(int argc, char** argv) {
-  CLI::App app{"nnr-evaluate: within- and between-space distance consistency (C^W, C^B_acc, C^B_rho) and task "
-               "performance for every transform setting of a run directory; writes RUN_DIR/distances/ and "
-               "RUN_DIR/results/{consistency,performance}.csv, summary.md"};
+  // The metric list comes from the family's table (src/metrics/builtin.cpp).
+  std::string help =
+      "nnr-evaluate: within- and between-space distance consistency and task performance for every transform "
+      "setting of a run directory; writes RUN_DIR/distances/ and RUN_DIR/results/{consistency,performance}.csv, "
+      "summary.md, families.json\n\nMetrics (one results/consistency.csv row per result):\n" +
+      nnr::metrics::metric_registry().help();
+  CLI::App app{help};
   nnr::apps::CommonOptions common;
   nnr::eval::EvaluateOptions o;
   std::string run, audio, latent, labels;
@@ -22,8 +28,10 @@ int body(int argc, char** argv) {
   app.add_option("--run", run, "run directory holding manifest.csv and embeddings/")->required();
   app.add_option("--bootstrap", bootstrap, "bootstrap resamples for the 95% intervals (default 1000; 0 = none)")
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--audio-distances", audio, "comma-separated audio distances (default dtw,simple; also fastdtw)");
-  app.add_option("--latent-distances", latent, "comma-separated latent distances (default euclidean,cosine)");
+  app.add_option("--audio-distances", audio, "comma-separated audio distances (default dtw,simple); available:\n" +
+                     nnr::distance::sequence_distance_registry().help());
+  app.add_option("--latent-distances", latent, "comma-separated latent distances (default euclidean,cosine); available:\n" +
+                     nnr::distance::vector_distance_registry().help());
   app.add_option("--labels", labels, "clip_id,instrument,tags CSV for AT/IR performance (default RUN_DIR/labels.csv)");
   std::string subset, pattern;
   app.add_option("--subset", subset,

@@ -6,6 +6,7 @@
 #include "nnr/core/error.hpp"
 #include "nnr/io/json.hpp"
 #include "nnr/transform/stage.hpp"
+#include "nnr/transform/transform.hpp"
 
 namespace {
 
@@ -25,13 +26,21 @@ Every clip is loudness-matched to its original (EBU R128). A rerun skips finishe
 shards/manifest.shard-i-of-n.csv and the last shard (or --merge) writes manifest.csv. Unreadable, empty, too short
 or silent inputs become 'failed' rows with the reason; the exit code is non-zero only if no item succeeded.
 Config section "transform": grid, noise_file, engine (R2|R3), clip_seconds (4; 0 = whole file), min_seconds,
-format (wav|flac), loudness_match, and per-transform objects pitch_shift, tempo_shift, pink_noise, env_noise, mp3.
+format (wav|flac), loudness_match, and one object per transform (its name below) with its parameters.
 Each item's seed is derived from --seed, the clip id, the transform and the magnitude string, so --threads,
 --shard and resuming never change a byte. Exit codes: 0 done (some items may have failed: see manifest.csv),
 2 bad flag/config/grid, 3 missing input or unwritable output, 4 every item failed.)";
 
 int body(int argc, char** argv) {
-  CLI::App app{kHelp, "nnr-transform"};
+  // The transform list comes from the family's table (src/transform/builtin.cpp).
+  std::string help = kHelp;
+  help += "\n\nTransforms (code, config name, parameters):\n";
+  for (const auto& t : nnr::transform::transform_registry().entries()) {
+    help += "  " + t.code + "  " + t.name + ": " + t.description + "\n";
+    const auto p = nnr::describe_params(t.parameters);
+    if (!p.empty()) help += "      " + p + "\n";
+  }
+  CLI::App app{help, "nnr-transform"};
   nnr::apps::CommonOptions common;
   nnr::transform::StageOptions o;
   std::string input, out, grid, noise;
