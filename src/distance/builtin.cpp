@@ -6,12 +6,10 @@
 #include "nnr/core/error.hpp"
 #include "nnr/core/parallel.hpp"
 #include "nnr/distance/distance.hpp"
-#include "nnr/io/json.hpp"
 
 namespace nnr::distance {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
 
 const Registry<SequenceDistanceEntry>& sequence_distance_registry() {
   // The sequence distance family (audio space): one line per member.

@@ -6,8 +6,6 @@
 #include <cmath>
 #include <future>
 #include <limits>
-#include <map>
-#include <regex>
 
 #include "nnr/audio/audio_file.hpp"
 #include "nnr/core/error.hpp"
@@ -206,18 +204,23 @@ void encode_chunk(Encoder& enc, const DecodedChunk& c, std::size_t batch, std::s
   }
 }
 
-EncodeSummary run_merge(const EncodeOptions& o, const std::string& name, std::size_t n_rows) {
-  const int count = io::pick_shard_count(o.run_dir / "embeddings" / (name + ".npy"),
-                                         o.shard.whole() ? 0 : o.shard.count, "nnr-encode");
+/// The first of `count` shards whose outputs are missing or incomplete, or -1 when every one is complete.
+int first_incomplete_shard(const fs::path& run, const std::string& name, std::size_t n_rows, int count) {
+  for (int i = 0; i < count; ++i) {
+    const Shard s{i, count};
+    if (!complete(output_paths(run, name, s), shard_range(n_rows, s).size())) return i;
+  }
+  return -1;
+}
+
+/// Concatenates `count` shards, every one complete (first_incomplete_shard < 0), into the full outputs.
+EncodeSummary merge_complete_shards(const EncodeOptions& o, const std::string& name, std::size_t n_rows, int count) {
   MatrixF emb, pred;
   io::Json base;
   for (int i = 0; i < count; ++i) {
     const Shard s{i, count};
     const Paths p = output_paths(o.run_dir, name, s);
     const Range r = shard_range(n_rows, s);
-    if (!complete(p, r.size()))
-      throw_io("nnr-encode: shard " + s.str() + " missing or incomplete (" + p.embeddings.string() +
-               "); run nnr-encode --shard " + s.str() + " again");
     auto side = io::load_json(p.sidecar);
     const auto e = io::read_npy<float>(p.embeddings);
     const std::size_t d = e.shape.size() > 1 ? e.shape[1] : 0;
@@ -247,6 +250,18 @@ EncodeSummary run_merge(const EncodeOptions& o, const std::string& name, std::si
   spdlog::info("nnr-encode: merged {} shards of {} into {} ({} x {})", count, name, out.embeddings.string(),
                emb.rows, emb.cols);
   return sum;
+}
+
+/// --merge: the shard count from the files (or --shard 0/n), every shard checked, then merged.
+EncodeSummary run_merge(const EncodeOptions& o, const std::string& name, std::size_t n_rows) {
+  const int count = io::pick_shard_count(o.run_dir / "embeddings" / (name + ".npy"),
+                                         o.shard.whole() ? 0 : o.shard.count, "nnr-encode");
+  if (const int bad = first_incomplete_shard(o.run_dir, name, n_rows, count); bad >= 0) {
+    const Shard s{bad, count};
+    throw_io("nnr-encode: shard " + s.str() + " missing or incomplete (" +
+             output_paths(o.run_dir, name, s).embeddings.string() + "); run nnr-encode --shard " + s.str() + " again");
+  }
+  return merge_complete_shards(o, name, n_rows, count);
 }
 
 }  // namespace
@@ -314,16 +329,9 @@ EncodeSummary run_encode(const EncodeOptions& options) {
   if (!info.task.empty()) sum.predictions = paths.predictions;
   write_outputs(paths, sidecar_base(o, name, info), emb, pred, o.shard, range.begin);
   // The same policy as every sharded stage: the call that finds every shard present merges.
-  if (!o.shard.whole() && io::missing_shards(o.run_dir / "embeddings" / (name + ".npy"), o.shard.count).empty()) {
-    bool all_complete = true;
-    for (int i = 0; i < o.shard.count; ++i) {
-      const Shard si{i, o.shard.count};
-      all_complete = all_complete && complete(output_paths(o.run_dir, name, si), shard_range(rows.size(), si).size());
-    }
-    if (all_complete) {
-      spdlog::info("nnr-encode: every shard of {} is present; merging", name);
-      run_merge(o, name, rows.size());
-    }
+  if (!o.shard.whole() && first_incomplete_shard(o.run_dir, name, rows.size(), o.shard.count) < 0) {
+    spdlog::info("nnr-encode: every shard of {} is present; merging", name);
+    merge_complete_shards(o, name, rows.size(), o.shard.count);
   }
   sum.nan_rows = nan_rows(emb, 0).size();
   sum.encoded = sum.rows - sum.nan_rows;

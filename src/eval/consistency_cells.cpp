@@ -38,35 +38,32 @@ MatrixD submatrix(const MatrixD& d, const Selection& s) {
   return m;
 }
 
-/// Every within-space metric of the table on one space's distances.
-void add_within(Rows& out, const std::string& encoder, const std::string& space, const std::string& da,
-                const std::string& dl, const Setting& s, const MatrixD& d, const std::vector<std::size_t>& own,
-                const EvaluateOptions& o, std::uint64_t seed) {
-  metrics::MetricInput in;
-  in.space = &d;
-  in.own = &own;
+/// Every metric of the table with `scope` on the distances in `in` (its bootstrap options are set here from
+/// the cell's seed), one consistency row per result.
+void add_metric_rows(Rows& out, metrics::MetricScope scope, metrics::MetricInput in, const std::string& encoder,
+                     const std::string& space, const std::string& da, const std::string& dl, const Setting& s,
+                     const EvaluateOptions& o, std::uint64_t seed) {
   in.boot = boot(o, seed);
   in.boot_pooled = boot(o, seed, true);
   for (const auto& m : metrics::metric_registry().entries())
-    if (m.scope == metrics::MetricScope::within)
+    if (m.scope == scope)
       for (const auto& r : metrics::compute_metric(m, in))
         add_consistency(out, encoder, m.name, space, da, dl, r.aggregation, s, r.estimate);
 }
 
-/// Every between-space metric of the table on the same clips' audio and latent distances.
-void add_between(Rows& out, const std::string& encoder, const std::string& da, const std::string& dl,
-                 const Setting& s, const MatrixD& audio, const MatrixD& latent, const std::vector<std::size_t>& own,
-                 const EvaluateOptions& o, std::uint64_t seed) {
+metrics::MetricInput within(const MatrixD& d, const std::vector<std::size_t>& own) {
+  metrics::MetricInput in;
+  in.space = &d;
+  in.own = &own;
+  return in;
+}
+
+metrics::MetricInput between(const MatrixD& audio, const MatrixD& latent, const std::vector<std::size_t>& own) {
   metrics::MetricInput in;
   in.audio = &audio;
   in.latent = &latent;
   in.own = &own;
-  in.boot = boot(o, seed);
-  in.boot_pooled = boot(o, seed, true);
-  for (const auto& m : metrics::metric_registry().entries())
-    if (m.scope == metrics::MetricScope::between)
-      for (const auto& r : metrics::compute_metric(m, in))
-        add_consistency(out, encoder, m.name, "between", da, dl, r.aggregation, s, r.estimate);
+  return in;
 }
 
 std::string spec_key(const DistanceSpec& d) { return d.name + ":" + d.params.dump(); }
@@ -115,7 +112,8 @@ void evaluate_setting(const Run& run, const Setting& og, const Setting& s, const
     }
     const auto sel = select(a_row, a_col);
     const auto d = submatrix(audio.back().d, sel);
-    add_within(out, "audio", "audio", spec.label, "", s, d, sel.own, o, derive_seed(o.seed, "audio", spec.label, s.id));
+    add_metric_rows(out, metrics::MetricScope::within, within(d, sel.own), "audio", "audio", spec.label, "", s, o,
+                    derive_seed(o.seed, "audio", spec.label, s.id));
   }
   // Latent spaces.
   for (const auto& e : run.encoders) {
@@ -146,8 +144,9 @@ void evaluate_setting(const Run& run, const Setting& og, const Setting& s, const
         continue;
       }
       const auto lsel = select(l_row, l_col);
-      add_within(out, e.name, "latent", "", dl, s, submatrix(lat.d, lsel), lsel.own, o,
-                 derive_seed(o.seed, e.name, dl, s.id));
+      const auto ldw = submatrix(lat.d, lsel);
+      add_metric_rows(out, metrics::MetricScope::within, within(ldw, lsel.own), e.name, "latent", "", dl, s, o,
+                      derive_seed(o.seed, e.name, dl, s.id));
       // Between spaces: clips available in both.
       std::vector<std::uint8_t> b_row(c), b_col(c);
       for (std::size_t k = 0; k < c; ++k) {
@@ -159,7 +158,8 @@ void evaluate_setting(const Run& run, const Setting& og, const Setting& s, const
       for (std::size_t ai = 0; ai < audio.size(); ++ai) {
         const auto& da = o.audio_distances[ai].label;
         const auto ad = submatrix(audio[ai].d, bsel);
-        add_between(out, e.name, da, dl, s, ad, ld, bsel.own, o, derive_seed(o.seed, e.name, da, dl, s.id));
+        add_metric_rows(out, metrics::MetricScope::between, between(ad, ld, bsel.own), e.name, "between", da, dl, s,
+                        o, derive_seed(o.seed, e.name, da, dl, s.id));
       }
     }
   }

@@ -8,13 +8,13 @@
 namespace nnr::eval::detail {
 
 void evaluate_performance(const Run& run, const Setting& s, const EvaluateOptions& o, Rows& out) {
+  std::vector<std::size_t> rows;  // the setting's manifest rows with an ok status, in clip order
+  for (std::size_t k = 0; k < run.clips.size(); ++k)
+    if (run.ok(s, k)) rows.push_back(static_cast<std::size_t>(s.row[k]));
   for (const auto& e : run.encoders) {
     if (!e.has_pred) continue;
     const tasks::TaskEntry* task = tasks::task_registry().try_find(e.task);
     if (!task || (task->needs_labels && !run.labels.present)) continue;
-    std::vector<std::size_t> rows;  // manifest rows with an ok status
-    for (std::size_t k = 0; k < run.clips.size(); ++k)
-      if (run.ok(s, k)) rows.push_back(static_cast<std::size_t>(s.row[k]));
     tasks::ScoreInput in;
     in.pred = &e.pred;
     in.rows = &rows;

@@ -72,7 +72,7 @@ Grid grid_from_json(const nlohmann::json& j, const std::string& source) {
     throw_config("grid: expected a JSON object like {\"PS\": [-1, 1]} (" + source + ")");
   std::map<std::string, std::vector<double>> by_code;
   for (auto it = j.begin(); it != j.end(); ++it) {
-    const TransformInfo* info = nullptr;
+    const TransformEntry* info = nullptr;
     try {
       info = &find_transform(it.key());
     } catch (const Error& e) {

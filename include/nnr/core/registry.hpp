@@ -77,6 +77,13 @@ struct EntryBase {
   std::vector<ParamSpec> parameters;
 };
 
+/// Shared by every Registry<E>: the unknown-name error and one --help line.
+namespace detail {
+[[noreturn]] void throw_unknown_member(const std::string& family, const std::string& name,
+                                       const std::vector<std::string>& valid);
+std::string help_line(const EntryBase& e);
+}  // namespace detail
+
 /// A family's table. `E` derives from EntryBase.
 template <class E>
 class Registry {
@@ -95,7 +102,7 @@ class Registry {
   /// Throws Error(config) "<family>: unknown <family> (name=x); valid: a, b, c".
   const E& find(const std::string& name) const {
     if (const E* e = try_find(name)) return *e;
-    unknown(family_, name, names());
+    detail::throw_unknown_member(family_, name, names());
   }
   std::vector<std::string> names() const {
     std::vector<std::string> n;
@@ -109,32 +116,15 @@ class Registry {
   /// Lines for --help: "  name  description [params]".
   std::string help() const {
     std::string s;
-    for (const auto& e : entries_) s += help_line(e);
+    for (const auto& e : entries_) s += detail::help_line(e);
     return s;
   }
 
  private:
-  [[noreturn]] static void unknown(const std::string& family, const std::string& name,
-                                   const std::vector<std::string>& valid);
-  static std::string help_line(const EntryBase& e);
   std::string family_;
   std::vector<E> entries_;
 };
 
-namespace detail {
-[[noreturn]] void throw_unknown_member(const std::string& family, const std::string& name,
-                                       const std::vector<std::string>& valid);
-std::string help_line(const EntryBase& e);
-}  // namespace detail
-
-template <class E>
-void Registry<E>::unknown(const std::string& family, const std::string& name, const std::vector<std::string>& valid) {
-  detail::throw_unknown_member(family, name, valid);
-}
-template <class E>
-std::string Registry<E>::help_line(const EntryBase& e) {
-  return detail::help_line(e);
-}
 
 /// "a, b, c".
 std::string join_names(const std::vector<std::string>& names, const std::string& separator = ", ");

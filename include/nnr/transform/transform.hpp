@@ -73,7 +73,6 @@ struct TransformEntry : EntryBase {
   std::vector<double> ticks;  ///< preferred x ticks for figures (empty = automatic)
   bool measure_pitch = false; ///< the stage records the pitch change in cents (manifest pitch_cents)
 };
-using TransformInfo = TransformEntry;
 
 /// The registry, in canonical grid order: PS, TS, PN, EN, MP.
 const Registry<TransformEntry>& transform_registry();
