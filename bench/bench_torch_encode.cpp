@@ -5,6 +5,7 @@
 
 #include "nnr/encode/encoder.hpp"
 #include "support/signals.hpp"
+#include "nnr/encode/torch_encoders.hpp"
 #include "unit/encode/tiny_models.hpp"
 
 namespace {
@@ -23,6 +24,7 @@ void run(benchmark::State& state, const std::string& spec, const std::string& pr
   s.threads = static_cast<int>(state.range(0));
   s.models_dir = kModels / preset;
   if (spec != "mfcc") nnr::test::write_tiny_model(s.models_dir, spec, preset);
+  nnr::encode::register_torch_encoders();
   auto enc = nnr::encode::make_encoder(spec, s);
   const auto w = windows(32);
   const std::vector<std::vector<float>> refs = spec == "vs" ? w : std::vector<std::vector<float>>{};

@@ -12,6 +12,7 @@ PACKAGES=(
   libebur128-dev                                                   # EBU R128 loudness
   libsndfile1-dev                                                  # WAV/FLAC output
   libeigen3-dev libcli11-dev nlohmann-json3-dev libspdlog-dev
+  libfftw3-dev                                                     # the real FFT of the features
   libgtest-dev libbenchmark-dev
   # neural networks (CPU LibTorch) and a fast BLAS for it
   libtorch-dev libopenblas0-openmp

@@ -7,22 +7,27 @@
 #include "nnr/encode/encoder.hpp"
 #include "nnr/encode/run_encode.hpp"
 #include "nnr/io/json.hpp"
+#if NNR_ENCODE_WITH_TORCH
+#include "nnr/encode/torch_encoders.hpp"
+#endif
 
 namespace {
 
 int body(int argc, char** argv) {
-  std::string encoders;
-  for (const auto& e : nnr::encode::encoder_registry())
-    encoders += "\n  " + std::string(e.name) + (e.takes_argument ? ":FILE" : "") + "  " + e.help;
+#if NNR_ENCODE_WITH_TORCH
+  nnr::encode::register_torch_encoders();
+#endif
+  const auto& encoders = nnr::encode::encoder_registry();
   CLI::App app{"nnr-encode: embed every clip of a run directory (originals and transforms) into "
-               "RUN_DIR/embeddings/<encoder>.npy, with task predictions in RUN_DIR/predictions/.\nEncoders:" +
-               encoders};
+               "RUN_DIR/embeddings/<encoder>.npy, with task predictions in RUN_DIR/predictions/.\n"
+               "Encoders (parameters go in the config's encode.<encoder> object):\n" +
+               encoders.help()};
   nnr::apps::CommonOptions common;
   nnr::encode::EncodeOptions o;
   std::string run, encoder, name, models, window;
   int batch = 0;
   app.add_option("--run", run, "run directory holding manifest.csv")->required();
-  app.add_option("--encoder", encoder, "mfcc, ae, at, ir, vs or torchscript:FILE");
+  app.add_option("--encoder", encoder, "one of the encoders above (" + nnr::join_names(encoders.names()) + ")");
   app.add_option("--name", name, "output name (default: the encoder, or the TorchScript file's stem)");
   app.add_option("--models", models, "trained models directory (default RUN_DIR/models)");
   app.add_option("--batch", batch, "windows per forward pass (default 32)")->check(CLI::PositiveNumber);

@@ -143,6 +143,10 @@ void throw_unknown_member(const std::string& family, const std::string& name, co
   throw_config(family + ": unknown " + family + " (name=" + name + "); valid: " + join_names(valid));
 }
 
+void throw_duplicate_member(const std::string& family, const std::string& name) {
+  throw_config(family + ": a member named " + name + " is already registered; give the new one another name");
+}
+
 std::string help_line(const EntryBase& e) {
   std::string s = "  " + e.name;
   if (s.size() < 16) s.resize(16, ' ');

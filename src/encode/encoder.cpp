@@ -1,5 +1,6 @@
 #include "nnr/encode/encoder.hpp"
 
+#include "members.hpp"
 #include "nnr/core/error.hpp"
 
 namespace nnr::encode {
@@ -29,25 +30,30 @@ std::pair<std::string, std::string> split_spec(const std::string& spec) {
 
 std::string valid_names() {
   std::string s;
-  for (const auto& e : encoder_registry()) s += (s.empty() ? "" : ", ") + std::string(e.name) + (e.takes_argument ? ":FILE" : "");
+  for (const auto& e : encoder_registry().entries())
+    s += (s.empty() ? "" : ", ") + e.name + (e.takes_argument ? ":FILE" : "");
+  if (encoder_registry().entries().size() == detail::core_encoder_count())
+    s += " (the trained-network and TorchScript encoders need LibTorch: this program was built with "
+         "NNR_WITH_TORCH=OFF)";
   return s;
 }
 }  // namespace
 
 std::unique_ptr<Encoder> make_encoder(const std::string& spec, const EncoderSettings& settings) {
   const auto [name, arg] = split_spec(spec);
-  for (const auto& e : encoder_registry()) {
-    if (name != e.name) continue;
-    if (e.takes_argument && arg.empty())
-      throw_config("encode: encoder " + name + " needs an argument (--encoder=" + spec + "); e.g. " + name +
-                   ":model.pt");
-    if (!e.takes_argument && !arg.empty())
-      throw_config("encode: encoder " + name + " takes no argument (--encoder=" + spec + ")");
-    if (settings.batch < 1)
-      throw_config("encode: batch must be >= 1 (--batch=" + std::to_string(settings.batch) + ")");
-    return e.make(arg, settings);
-  }
-  throw_config("encode: unknown encoder (--encoder=" + spec + "); valid: " + valid_names());
+  const EncoderEntry* e = encoder_registry().try_find(name);
+  if (!e) throw_config("encode: unknown encoder (--encoder=" + spec + "); valid: " + valid_names());
+  if (e->takes_argument && arg.empty())
+    throw_config("encode: encoder " + name + " needs an argument (--encoder=" + spec + "); e.g. " + name +
+                 ":model.pt");
+  if (!e->takes_argument && !arg.empty())
+    throw_config("encode: encoder " + name + " takes no argument (--encoder=" + spec + ")");
+  if (settings.batch < 1)
+    throw_config("encode: batch must be >= 1 (--batch=" + std::to_string(settings.batch) + ")");
+  const io::Json given = settings.config.is_object() && settings.config.contains(name) ? settings.config.at(name)
+                                                                                       : io::Json();
+  const Params params = validate_params(e->parameters, given, "config: encode." + name);
+  return e->make(arg, params, settings);
 }
 
 std::string default_encoder_name(const std::string& spec) {

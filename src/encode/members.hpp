@@ -1,5 +1,5 @@
 #pragma once
-// Factories of the encoder family's members, listed in builtin.cpp's table.
+// Factories of nnr::core's encoder members, listed in builtin.cpp's table.
 #include <memory>
 #include <string>
 
@@ -7,9 +7,10 @@
 
 namespace nnr::encode::detail {
 
-std::unique_ptr<Encoder> make_mfcc_encoder(const EncoderSettings& settings);
-/// task: "ae", "at", "ir" or "vs"; loads <models_dir>/<task>/.
-std::unique_ptr<Encoder> make_task_encoder(const std::string& task, const EncoderSettings& settings);
-std::unique_ptr<Encoder> make_torchscript_encoder(const std::string& file, const EncoderSettings& settings);
+std::unique_ptr<Encoder> make_mfcc_encoder(const std::string& argument, const Params& params,
+                                           const EncoderSettings& settings);
+
+/// How many members nnr::core's own table has (the rest were added by other libraries).
+std::size_t core_encoder_count();
 
 }  // namespace nnr::encode::detail

@@ -37,7 +37,7 @@ class MfccEncoder final : public Encoder {
 
 }  // namespace
 
-std::unique_ptr<Encoder> make_mfcc_encoder(const EncoderSettings& settings) {
+std::unique_ptr<Encoder> make_mfcc_encoder(const std::string&, const Params&, const EncoderSettings& settings) {
   return std::make_unique<MfccEncoder>(settings);
 }
 

@@ -20,9 +20,10 @@ namespace nnr::encode {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string>& encode_config_keys() {
-  static const std::vector<std::string> keys = {"encoder", "name",   "models", "device",
-                                                "batch",   "threads", "window", "torchscript"};
+std::vector<std::string> encode_config_keys() {
+  std::vector<std::string> keys = {"encoder", "name", "models", "device", "batch", "threads", "window"};
+  for (const auto& e : encoder_registry().entries())
+    if (!e.parameters.empty()) keys.push_back(e.name);  // the member's parameters: encode.<name>
   return keys;
 }
 

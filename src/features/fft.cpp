@@ -1,17 +1,61 @@
 #include "nnr/features/fft.hpp"
 
 #include <cmath>
+#include <cstdlib>
+#include <string>
 #include <map>
 #include <memory>
 #include <mutex>
 
 #include "nnr/core/error.hpp"
 
+#if NNR_HAVE_FFTW
+#include <fftw3.h>
+#endif
+
 namespace nnr::features {
 
-RealFft::RealFft(std::size_t n) : n_(n), h_(n / 2) {
+namespace {
+#if NNR_HAVE_FFTW
+// FFTW's planner is not thread-safe (fftw_execute_* is). Never destroyed: the size cache's plans are
+// destroyed at exit, after function-local statics constructed later than the cache.
+std::mutex& fftw_planner_mutex() {
+  static auto* m = new std::mutex;
+  return *m;
+}
+#endif
+}  // namespace
+
+FftBackend default_fft_backend() {
+  // NNR_FFT=radix2 selects the reference FFT (to reproduce numbers of builds without FFTW3).
+  static const FftBackend backend = [] {
+    const char* env = std::getenv("NNR_FFT");
+    if (env && std::string(env) == "radix2") return FftBackend::radix2;
+    return NNR_HAVE_FFTW ? FftBackend::fftw : FftBackend::radix2;
+  }();
+  return backend;
+}
+
+const char* fft_backend_name(FftBackend backend) { return backend == FftBackend::fftw ? "fftw3" : "radix2"; }
+
+RealFft::RealFft(std::size_t n, FftBackend backend) : n_(n), h_(n / 2), backend_(backend) {
   if (n < 4 || (n & (n - 1)) != 0)
     throw_config("features: FFT size must be a power of two >= 4 (n_fft=" + std::to_string(n) + ")");
+  if (backend == FftBackend::fftw) {
+#if NNR_HAVE_FFTW
+    // FFTW_ESTIMATE: a deterministic plan (MEASURE times candidates, so its choice, and the last bits
+    // of the results, could change between runs). UNALIGNED: forward() takes any caller's arrays.
+    std::vector<double> in(n);
+    std::vector<std::complex<double>> out(n / 2 + 1);
+    std::lock_guard<std::mutex> lock(fftw_planner_mutex());
+    plan_ = fftw_plan_dft_r2c_1d(static_cast<int>(n), in.data(), reinterpret_cast<fftw_complex*>(out.data()),
+                                 FFTW_ESTIMATE | FFTW_UNALIGNED);
+    if (!plan_) throw_internal("features: FFTW could not plan a real FFT (n_fft=" + std::to_string(n) + ")");
+    return;
+#else
+    throw_config("features: this nnr was built without FFTW3 (apt-get install libfftw3-dev, then reconfigure)");
+#endif
+  }
   const double pi = 3.14159265358979323846;
   tw_.resize(h_ / 2);
   for (std::size_t m = 0; m < tw_.size(); ++m)
@@ -30,7 +74,27 @@ RealFft::RealFft(std::size_t n) : n_(n), h_(n / 2) {
   }
 }
 
+RealFft::~RealFft() {
+#if NNR_HAVE_FFTW
+  if (plan_) {
+    std::lock_guard<std::mutex> lock(fftw_planner_mutex());
+    fftw_destroy_plan(static_cast<fftw_plan>(plan_));
+  }
+#endif
+}
+
 void RealFft::forward(const double* in, std::complex<double>* out) const {
+#if NNR_HAVE_FFTW
+  if (plan_) {
+    // r2c preserves its input (FFTW's default for r2c), hence the const_cast.
+    fftw_execute_dft_r2c(static_cast<fftw_plan>(plan_), const_cast<double*>(in), reinterpret_cast<fftw_complex*>(out));
+    return;
+  }
+#endif
+  forward_radix2(in, out);
+}
+
+void RealFft::forward_radix2(const double* in, std::complex<double>* out) const {
   using C = std::complex<double>;
   // Pack even/odd samples into h complex values, bit-reversed.
   for (std::size_t k = 0; k < h_; ++k) out[bitrev_[k]] = C(in[2 * k], in[2 * k + 1]);

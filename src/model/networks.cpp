@@ -144,35 +144,33 @@ Batch Batch::to(const torch::Device& device) const {
   return b;
 }
 
-torch::Tensor TaskNet::predict(const torch::Tensor& x) {
-  torch::Tensor out = forward_raw(x);
-  switch (task()) {
-    case Task::at: return torch::sigmoid(out);
-    case Task::ir: return torch::softmax(out, 1);
-    case Task::vs: return torch::sigmoid(out);
-    case Task::ae: return out;
+namespace {
+/// The objective's output activation (model outputs are logits, or the reconstruction itself).
+torch::Tensor activate(Objective objective, const torch::Tensor& out) {
+  switch (objective) {
+    case Objective::multi_label: return torch::sigmoid(out);
+    case Objective::single_label: return torch::softmax(out, 1);
+    case Objective::source_mask: return torch::sigmoid(out);
+    case Objective::reconstruct: return out;
   }
   return out;
 }
+}  // namespace
+
+torch::Tensor TaskNet::predict(const torch::Tensor& x) { return activate(tasks::objective(task()), forward_raw(x)); }
 
 std::pair<torch::Tensor, torch::Tensor> TaskNet::embed_and_predict(const torch::Tensor& x) {
   auto [z, out] = embed_and_forward_raw(x);
-  switch (task()) {
-    case Task::at: return {z, torch::sigmoid(out)};
-    case Task::ir: return {z, torch::softmax(out, 1)};
-    case Task::vs: return {z, torch::sigmoid(out)};
-    case Task::ae: return {z, out};
-  }
-  return {z, out};
+  return {z, activate(tasks::objective(task()), out)};
 }
 
 torch::Tensor TaskNet::loss(const Batch& b) {
   torch::Tensor out = forward_raw(b.x);
-  switch (task()) {
-    case Task::ae: return F::mse_loss(out, b.x);
-    case Task::at: return F::binary_cross_entropy_with_logits(out, b.tags);
-    case Task::ir: return F::cross_entropy(out, b.classes);
-    case Task::vs: {
+  switch (tasks::objective(task())) {
+    case Objective::reconstruct: return F::mse_loss(out, b.x);
+    case Objective::multi_label: return F::binary_cross_entropy_with_logits(out, b.tags);
+    case Objective::single_label: return F::cross_entropy(out, b.classes);
+    case Objective::source_mask: {
       // Eq. 7-8 with the accompaniment term: the mask acts on the LINEAR mixture magnitude.
       const torch::Tensor m = torch::sigmoid(out);
       return F::l1_loss(m * b.mix_mag, b.voc_mag) + F::l1_loss((1 - m) * b.mix_mag, b.acc_mag);
@@ -208,17 +206,17 @@ std::pair<torch::Tensor, torch::Tensor> ClassifierNet::embed_and_forward_raw(con
 
 EncoderDecoderNet::EncoderDecoderNet(Task task, const ModelConfig& cfg) : TaskNet(cfg), task_(task) {
   encoder_ = register_module("encoder", Encoder(cfg));
-  decoder_ = register_module("decoder", Decoder(cfg, /*skip_connections=*/task == Task::vs));
+  decoder_ = register_module("decoder", Decoder(cfg, /*skip_connections=*/unet()));
 }
 
 torch::Tensor EncoderDecoderNet::embed(const torch::Tensor& x) { return encoder_->forward(x); }
 
 torch::Tensor EncoderDecoderNet::forward_raw(const torch::Tensor& x) {
-  return decoder_->forward(encoder_->forward_full(x, /*keep_activations=*/task_ == Task::vs));
+  return decoder_->forward(encoder_->forward_full(x, /*keep_activations=*/unet()));
 }
 
 std::pair<torch::Tensor, torch::Tensor> EncoderDecoderNet::embed_and_forward_raw(const torch::Tensor& x) {
-  EncoderOutput enc = encoder_->forward_full(x, /*keep_activations=*/task_ == Task::vs);
+  EncoderOutput enc = encoder_->forward_full(x, /*keep_activations=*/unet());
   torch::Tensor z = enc.z;
   return {z, decoder_->forward(enc)};
 }
@@ -226,7 +224,8 @@ std::pair<torch::Tensor, torch::Tensor> EncoderDecoderNet::embed_and_forward_raw
 std::shared_ptr<TaskNet> make_task_net(Task task, const ModelConfig& cfg, int n_outputs) {
   switch (task_entry(task).network) {  // the task table says which shape
     case NetworkKind::classifier: return std::make_shared<ClassifierNet>(task, cfg, n_outputs);
-    case NetworkKind::encoder_decoder: return std::make_shared<EncoderDecoderNet>(task, cfg);
+    case NetworkKind::autoencoder:
+    case NetworkKind::unet: return std::make_shared<EncoderDecoderNet>(task, cfg);
   }
   throw_internal("model: no network for task " + task_name(task));
 }

@@ -62,20 +62,26 @@ std::vector<double> top1_correct(const ScoreInput& in) {
 
 const Registry<TaskEntry>& task_registry() {
   using N = NetworkKind;
-  // name, description, params | id, label, metric, metric label, train metric, higher is better, aggregate,
-  // network, needs labels, needs reference, predictions | epochs, batch, valid fraction, valid crops | score
+  using O = Objective;
+  using L = DataLayout;
+  // name, description, params | label, metric, metric label, train metric, higher is better, aggregate,
+  // network, objective, data layout, needs labels, needs reference, predictions | epochs, batch,
+  // valid fraction, valid crops | score
   static const Registry<TaskEntry> table{
       "task",
       {
-          {{"ae", "autoencoder: reconstruct the input spectrogram", {}}, Task::ae, "AE", "mse", "MSE", "mse", false,
-           "mean", N::encoder_decoder, false, false, "reconstruction MSE", 500, 48, 0.1, 1, &first_column},
-          {{"at", "auto-tagging: the clip's tags (multi-label)", {}}, Task::at, "AT", "auc_c", "AUC$^C$", "auc", true,
-           "mean", N::classifier, true, false, "tag probabilities", 200, 128, 0.1, 1, &clip_auc},
-          {{"ir", "instrument recognition: the predominant instrument", {}}, Task::ir, "IR", "accuracy", "accuracy",
-           "accuracy", true, "mean", N::classifier, true, false, "class probabilities", 500, 128, 0.1, 1,
-           &top1_correct},
-          {{"vs", "vocal separation: a U-Net mask for the vocal stem", {}}, Task::vs, "VS", "sdr", "SDR (dB)", "sdr",
-           true, "median", N::encoder_decoder, false, true, "vocals SDR (dB)", 5000, 48, 0.3, 4, &first_column},
+          {{"ae", "autoencoder: reconstruct the input spectrogram", {}}, "AE", "mse", "MSE", "mse", false, "mean",
+           N::autoencoder, O::reconstruct, L::listed_clips, false, false, "reconstruction MSE", 500, 48, 0.1, 1,
+           &first_column},
+          {{"at", "auto-tagging: the clip's tags (multi-label)", {}}, "AT", "auc_c", "AUC$^C$", "auc", true, "mean",
+           N::classifier, O::multi_label, L::listed_clips, true, false, "tag probabilities", 200, 128, 0.1, 1,
+           &clip_auc},
+          {{"ir", "instrument recognition: the predominant instrument", {}}, "IR", "accuracy", "accuracy",
+           "accuracy", true, "mean", N::classifier, O::single_label, L::class_folders, true, false,
+           "class probabilities", 500, 128, 0.1, 1, &top1_correct},
+          {{"vs", "vocal separation: a U-Net mask for the vocal stem", {}}, "VS", "sdr", "SDR (dB)", "sdr", true,
+           "median", N::unet, O::source_mask, L::stem_folders, false, true, "vocals SDR (dB)", 5000, 48, 0.3, 4,
+           &first_column},
       }};
   return table;
 }
@@ -83,12 +89,13 @@ const Registry<TaskEntry>& task_registry() {
 const TaskEntry& find_task(const std::string& name) { return task_registry().find(name); }
 
 const TaskEntry& task_entry(Task task) {
-  for (const auto& t : task_registry().entries())
-    if (t.id == task) return t;
-  throw_internal("task: no table line for a Task value");
+  if (const TaskEntry* e = task_registry().try_find(task.name())) return *e;
+  throw_internal(std::string("task: no table line for task ") + task.name());
 }
 
-Task parse_task(const std::string& name) { return find_task(name).id; }
+Task parse_task(const std::string& name) { return Task(find_task(name).name.c_str()); }
 std::string task_name(Task task) { return task_entry(task).name; }
+Objective objective(Task task) { return task_entry(task).objective; }
+DataLayout layout(Task task) { return task_entry(task).layout; }
 
 }  // namespace nnr::tasks

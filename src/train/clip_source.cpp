@@ -72,7 +72,8 @@ CacheMode choose_cache_mode(const DatasetIndex& index, int threads, double avail
   if (known == 0) return CacheMode::memory;  // nothing to go by; decoding reports broken files itself
   // All bins of a float32 dB spectrogram per second of audio (~177 kB/s): what memory mode holds per clip.
   const double frame_bytes = features::kNetworkBins * 4.0 * audio::kSampleRate / features::kNetworkHop;
-  const double per_second = index.task == model::Task::vs ? 4.0 * frame_bytes : frame_bytes;
+  const bool stems = tasks::layout(index.task) == tasks::DataLayout::stem_folders;  // mixture + 3 stems
+  const double per_second = stems ? 4.0 * frame_bytes : frame_bytes;
   const double mean_s = sum / static_cast<double>(known);
   const double estimate = mean_s * static_cast<double>(refs.size()) * per_second;
   const double available = available_bytes >= 0 ? available_bytes : mem_available_bytes();

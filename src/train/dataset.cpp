@@ -6,6 +6,7 @@
 #include <set>
 
 #include "nnr/features/features.hpp"
+#include "nnr/tasks/task.hpp"
 #include "nnr/audio/audio_file.hpp"
 #include "nnr/core/error.hpp"
 #include "nnr/core/parallel.hpp"
@@ -72,7 +73,10 @@ std::map<std::string, std::string> split_groups(std::vector<std::string> groups,
 
 void index_labels(DatasetIndex& d, const fs::path& data, std::uint64_t seed, double valid_fraction) {
   // AE prefers its own list (the demo corpus's ae/: the AT clips plus real music), else shares AT's.
-  d.root = d.task == Task::ae && fs::exists(data / "ae" / "labels.csv") ? data / "ae" : task_root(data, "at", "labels.csv");
+  const std::string own = task_name(d.task);
+  const bool tagged = tasks::objective(d.task) == tasks::Objective::multi_label;
+  d.root = fs::exists(data / own / "labels.csv") || tagged ? task_root(data, own, "labels.csv")
+                                                          : task_root(data, "at", "labels.csv");
   const fs::path labels = d.root / "labels.csv";
   if (!fs::exists(labels))
     throw_io("train: label file missing (" + labels.string() +
@@ -81,10 +85,10 @@ void index_labels(DatasetIndex& d, const fs::path& data, std::uint64_t seed, dou
   const std::size_t c_id = t.column("clip_id"), c_path = t.column("path"), c_split = t.column("split");
   const bool has_tags = t.has_column("tags");
   const std::size_t c_tags = has_tags ? t.column("tags") : 0;
-  if (d.task == Task::at && !has_tags) throw_input("train: labels.csv has no tags column (" + labels.string() + ")");
+  if (tagged && !has_tags) throw_input("train: labels.csv has no tags column (" + labels.string() + ")");
   // Vocabulary: tags.csv's order, else the sorted union.
   std::vector<std::string> vocab;
-  if (d.task == Task::at) {
+  if (tagged) {
     if (fs::exists(d.root / "tags.csv")) {
       const io::CsvTable v = io::read_csv(d.root / "tags.csv");
       for (const auto& r : v.rows) vocab.push_back(r[v.column("tag")]);
@@ -110,7 +114,7 @@ void index_labels(DatasetIndex& d, const fs::path& data, std::uint64_t seed, dou
       throw_input("train: labels.csv row points at missing audio (clip " + c.id + ", path=" + p.string() +
                   "); fix " + labels.string() + " or the audio folder");
     c.audio = {p};
-    if (d.task == Task::at) {
+    if (tagged) {
       for (auto& tag : split_tags(r[c_tags])) {
         const auto it = tag_index.find(tag);
         if (it == tag_index.end())
@@ -133,7 +137,7 @@ void index_labels(DatasetIndex& d, const fs::path& data, std::uint64_t seed, dou
 
 void index_irmas(DatasetIndex& d, const fs::path& data, std::uint64_t seed, double valid_fraction,
                  double test_fraction) {
-  d.root = fs::is_directory(data / "ir") ? data / "ir" : data;
+  d.root = fs::is_directory(data / task_name(d.task)) ? data / task_name(d.task) : data;
   if (!fs::is_directory(d.root)) throw_io("train: data directory not found (--data=" + data.string() + ")");
   d.class_names = irmas_classes();
   std::vector<std::string> songs;
@@ -175,7 +179,7 @@ fs::path find_stem(const fs::path& dir, const std::string& name) {
 }
 
 void index_musdb(DatasetIndex& d, const fs::path& data, std::uint64_t seed, double valid_fraction) {
-  d.root = fs::is_directory(data / "vs" / "train") ? data / "vs" : data;
+  d.root = fs::is_directory(data / task_name(d.task) / "train") ? data / task_name(d.task) : data;
   if (!fs::is_directory(d.root / "train"))
     throw_io("train: VS data needs " + (d.root / "train").string() +
              "/<track>/{mixture,vocals,accompaniment}.flac (MUSDB18 layout)");
@@ -242,16 +246,16 @@ DatasetIndex index_dataset(Task task, const fs::path& data_dir, std::uint64_t se
                            double test_fraction) {
   DatasetIndex d;
   d.task = task;
-  if (task == Task::ae || task == Task::at) index_labels(d, data_dir, seed, valid_fraction);
-  if (task == Task::ir) index_irmas(d, data_dir, seed, valid_fraction, test_fraction);
-  if (task == Task::vs) index_musdb(d, data_dir, seed, valid_fraction);
+  switch (tasks::layout(task)) {
+    case tasks::DataLayout::listed_clips: index_labels(d, data_dir, seed, valid_fraction); break;
+    case tasks::DataLayout::class_folders: index_irmas(d, data_dir, seed, valid_fraction, test_fraction); break;
+    case tasks::DataLayout::stem_folders: index_musdb(d, data_dir, seed, valid_fraction); break;
+  }
   std::sort(d.clips.begin(), d.clips.end(), [](const ClipRef& a, const ClipRef& b) { return a.id < b.id; });
   if (d.clips.empty()) throw_input("train: empty dataset (" + d.root.string() + "); no clips found");
   if (d.count("train") == 0)
     throw_input("train: no training clips (" + d.root.string() + "); check the split column / layout");
-  if (d.task != Task::ae && d.count("valid") == 0)
-    throw_input("train: no validation clips (" + d.root.string() + "); add clips or raise train.valid_fraction");
-  if (d.task == Task::ae && d.count("valid") == 0)
+  if (d.count("valid") == 0)
     throw_input("train: no validation clips (" + d.root.string() + "); add clips or raise train.valid_fraction");
   return d;
 }
@@ -260,7 +264,7 @@ ClipData load_clip(const DatasetIndex& index, const ClipRef& r, int min_frames, 
   ClipData c;
   c.tags = r.tags;
   c.label = r.label;
-  if (index.task != Task::vs) {
+  if (tasks::layout(index.task) != tasks::DataLayout::stem_folders) {
     std::vector<float> a = audio::decode_audio(r.audio[0]);
     pad_for_frames(a, min_frames);
     c.x = features::network_input_db(a);

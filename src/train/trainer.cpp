@@ -30,6 +30,7 @@
 namespace nnr::train {
 
 namespace fs = std::filesystem;
+using model::Objective;
 using model::Task;
 using Json = nlohmann::json;
 
@@ -116,19 +117,21 @@ model::Batch assemble(const std::vector<const ClipData*>& data, const std::vecto
                       const model::ModelConfig& m, int n_classes) {
   const auto B = static_cast<std::int64_t>(crops.size());
   const std::size_t block = static_cast<std::size_t>(m.frames) * static_cast<std::size_t>(m.bins);
+  const Objective objective = tasks::objective(task);
   model::Batch b;
   b.x = empty_input(B, m);
-  if (task == Task::at) b.tags = torch::zeros({B, n_classes});
-  if (task == Task::ir) b.classes = torch::empty({B}, torch::kLong);
-  if (task == Task::vs) b.mix_mag = empty_input(B, m), b.voc_mag = empty_input(B, m), b.acc_mag = empty_input(B, m);
+  if (objective == Objective::multi_label) b.tags = torch::zeros({B, n_classes});
+  if (objective == Objective::single_label) b.classes = torch::empty({B}, torch::kLong);
+  if (objective == Objective::source_mask)
+    b.mix_mag = empty_input(B, m), b.voc_mag = empty_input(B, m), b.acc_mag = empty_input(B, m);
   for (std::size_t k = 0; k < crops.size(); ++k) {
     const ClipData& c = *data[crops[k].first];
     const std::size_t off = crops[k].second;
     std::memcpy(b.x.data_ptr<float>() + k * block, c.x.row(off), sizeof(float) * block);
-    if (task == Task::at)
+    if (objective == Objective::multi_label)
       for (int t : c.tags) b.tags[static_cast<std::int64_t>(k)][t] = 1.0f;
-    if (task == Task::ir) b.classes.data_ptr<std::int64_t>()[k] = c.label;
-    if (task == Task::vs) {
+    if (objective == Objective::single_label) b.classes.data_ptr<std::int64_t>()[k] = c.label;
+    if (objective == Objective::source_mask) {
       std::memcpy(b.mix_mag.data_ptr<float>() + k * block, c.mix.row(off), sizeof(float) * block);
       std::memcpy(b.voc_mag.data_ptr<float>() + k * block, c.voc.row(off), sizeof(float) * block);
       std::memcpy(b.acc_mag.data_ptr<float>() + k * block, c.acc.row(off), sizeof(float) * block);
@@ -210,6 +213,7 @@ ValidResult validate(model::TaskNet& net, const ClipSource& data, const TrainCon
                      const torch::Device& device) {
   torch::NoGradGuard no_grad;
   net.eval();
+  const Objective objective = tasks::objective(task);
   const std::size_t n_crops = data.size() * static_cast<std::size_t>(cfg.valid_crops);
   ValidResult r;
   MatrixF scores(n_crops, static_cast<std::size_t>(std::max(n_classes, 1)));
@@ -229,14 +233,14 @@ ValidResult validate(model::TaskNet& net, const ClipSource& data, const TrainCon
     }
     const model::Batch b = assemble(fetched.clips, chunk, task, cfg.model, n_classes).to(device);
     r.loss += net.loss(b).item<double>() * static_cast<double>(chunk.size());
-    if (task == Task::ae) continue;
+    if (objective == Objective::reconstruct) continue;
     const torch::Tensor p = net.predict(b.x).to(torch::kCPU).contiguous();
     for (std::size_t k = 0; k < chunk.size(); ++k) {
       const ClipData& c = *fetched.clips[chunk[k].first];
-      if (task == Task::at) {
+      if (objective == Objective::multi_label) {
         std::memcpy(scores.row(s + k), p.data_ptr<float>() + k * scores.cols, sizeof(float) * scores.cols);
         for (int t : c.tags) labels(s + k, static_cast<std::size_t>(t)) = 1;
-      } else if (task == Task::ir) {
+      } else if (objective == Objective::single_label) {
         predicted.push_back(static_cast<int>(p[static_cast<std::int64_t>(k)].argmax().item<std::int64_t>()));
         truth.push_back(c.label);
       } else {
@@ -245,10 +249,10 @@ ValidResult validate(model::TaskNet& net, const ClipSource& data, const TrainCon
     }
   }
   r.loss /= static_cast<double>(n_crops);
-  if (task == Task::ae) r.metric = r.loss;
-  if (task == Task::at) r.metric = metrics::clipwise_auc(scores, labels);
-  if (task == Task::ir) r.metric = metrics::accuracy(predicted, truth);
-  if (task == Task::vs) {
+  if (objective == Objective::reconstruct) r.metric = r.loss;
+  if (objective == Objective::multi_label) r.metric = metrics::clipwise_auc(scores, labels);
+  if (objective == Objective::single_label) r.metric = metrics::accuracy(predicted, truth);
+  if (objective == Objective::source_mask) {
     std::vector<double> ok;
     for (double v : sdrs)
       if (std::isfinite(v)) ok.push_back(v);
@@ -309,45 +313,21 @@ std::vector<LogRow> read_log(const fs::path& path, int up_to_epoch) {
 
 }  // namespace
 
-// ------------------------------------------------------------------------------------------------
-TrainSummary run_training(const TrainOptions& o) {
-  const Task task = o.task;
-  const std::string tname = model::task_name(task);
-  const TrainConfig cfg = TrainConfig::from_json(task, o.config);
-  const int threads = resolve_threads(o.threads);
-  torch::set_num_threads(threads);
-  const torch::Device device = model::parse_device(o.device);
-
-  const fs::path dir = o.out_dir / "models" / tname;
-  const fs::path ckpt = dir / "checkpoint.pt", log_path = dir / "train_log.csv";
-  const bool have_ckpt = fs::exists(ckpt);
-  if (have_ckpt && !o.resume)
-    throw_config("train: " + ckpt.string() + " exists; pass --resume to continue that run, or choose another --out");
-  if (o.resume && !have_ckpt) spdlog::warn("train: --resume but no checkpoint in {}; starting from scratch", dir.string());
-
-  // Data: index, decode, standardise (training-set statistics, kept with the model).
-  const DatasetIndex index = index_dataset(task, o.data_dir, o.seed, cfg.valid_fraction, cfg.test_fraction);
-  spdlog::info("train: {} data {}: {} train, {} valid, {} test clips", tname, index.root.string(), index.count("train"),
-               index.count("valid"), index.count("test"));
-  const CacheMode cache = cfg.cache == CacheMode::automatic ? choose_cache_mode(index, threads) : cfg.cache;
-  ClipSource train(index, "train", cache, cfg.model.frames, cfg.model.bins, threads);
-  ClipSource valid(index, "valid", cache, cfg.model.frames, cfg.model.bins, threads, task == Task::vs);
-  fs::create_directories(dir);
+/// The training-set standardisation: computed once, or read back when resuming (kept with the model).
+features::Scaler fit_or_load_scaler(const fs::path& dir, bool resuming, ClipSource& train) {
   const fs::path scaler_path = dir / "scaler.json";
-  features::Scaler scaler;
-  if (o.resume && have_ckpt && fs::exists(scaler_path)) {
-    scaler = features::load_scaler(scaler_path);
-  } else {
-    scaler = train.compute_scaler();
-    features::save_scaler(scaler_path, scaler);
-  }
-  train.set_scaler(scaler);
-  valid.set_scaler(scaler);
+  if (resuming && fs::exists(scaler_path)) return features::load_scaler(scaler_path);
+  features::Scaler scaler = train.compute_scaler();
+  features::save_scaler(scaler_path, scaler);
+  return scaler;
+}
 
-  const int n_classes = static_cast<int>(index.class_names.size());
+/// model.json (everything TrainedModel::load needs, plus provenance) and splits.csv.
+Json write_model_meta(const fs::path& dir, const TrainOptions& o, const TrainConfig& cfg, const DatasetIndex& index,
+                      CacheMode cache) {
   Json versions = library_versions();
   versions["torch"] = model::torch_version();
-  Json meta = {{"task", tname},
+  Json meta = {{"task", model::task_name(o.task)},
                {"model", cfg.model.to_json()},
                {"frames", cfg.model.frames},
                {"bins", cfg.model.bins},
@@ -365,8 +345,102 @@ TrainSummary run_training(const TrainOptions& o) {
   io::CsvWriter splits({"clip_id", "split", "path"});
   for (const auto& c : index.clips) splits.add_row({c.id, c.split, c.audio[0].string()});
   splits.write(dir / "splits.csv");
+  return meta;
+}
 
-  // Model and optimiser (Adam, amsgrad, section 2.3).
+/// What one epoch needs besides the network and optimiser.
+struct EpochContext {
+  const TrainOptions& o;
+  const TrainConfig& cfg;
+  ClipSource& train;
+  int n_classes;
+  int steps;
+  torch::Device device;
+  fs::path ckpt;
+};
+
+/// One pass over `steps` batches; returns the mean training loss. A non-finite loss stops training with
+/// the last good checkpoint kept.
+double train_epoch(model::TaskNet& net, torch::optim::Adam& opt, const EpochContext& c, int epoch, int last_good) {
+  const TrainOptions& o = c.o;
+  const TrainConfig& cfg = c.cfg;
+  ClipSource& train = c.train;
+  const Task task = o.task;
+  const int steps = c.steps, n_classes = c.n_classes;
+  const std::string tname = model::task_name(task);
+  const fs::path& ckpt = c.ckpt;
+  const torch::Device device = c.device;
+  torch::manual_seed(derive_seed(o.seed, "epoch", std::to_string(epoch)));
+  net.train();
+  double sum = 0;
+  Progress progress("nnr-train " + tname + " epoch " + std::to_string(epoch + 1) + "/" + std::to_string(cfg.epochs),
+                    static_cast<std::size_t>(steps), "batches");
+  // A batch on the CPU: plan, fetch (stream mode: decode) and crop. The clips are let go once cropped,
+  // so stream mode holds one batch's clips at a time, and builds batch step+1 on another thread while
+  // step trains.
+  const auto cpu_batch = [&](int st) {
+    const BatchPlan plan = plan_batch(train.size(), cfg, o.seed, epoch, st);
+    const FetchedClips f = train.fetch(plan.clips);
+    return assemble(f.clips, place_crops(plan, f.clips, cfg.model.frames), task, cfg.model, n_classes);
+  };
+  std::future<model::Batch> ahead;
+  for (int step = 0; step < steps; ++step) {
+    model::Batch cpu = ahead.valid() ? ahead.get() : cpu_batch(step);
+    if (train.mode() == CacheMode::stream && step + 1 < steps)
+      ahead = std::async(std::launch::async, cpu_batch, step + 1);
+    const model::Batch b = cpu.to(device);
+    torch::Tensor loss = net.loss(b);
+    const double v = loss.item<double>();
+    if (!std::isfinite(v))
+      throw_input("train: loss is " + std::string(std::isnan(v) ? "NaN" : "infinite") + " at epoch " +
+                  std::to_string(epoch + 1) + " batch " + std::to_string(step + 1) + "; training stopped. " +
+                  (last_good > 0 ? "The last good checkpoint (epoch " + std::to_string(last_good) + ") is kept in " +
+                                       ckpt.string()
+                                 : std::string("No checkpoint was written yet")) +
+                  "; lower train.lr (now " + io::format_number(cfg.lr) + ") or check the data");
+    opt.zero_grad();
+    loss.backward();
+    opt.step();
+    sum += v;
+    progress.tick();
+  }
+  progress.finish();
+  return sum / steps;
+}
+
+// ------------------------------------------------------------------------------------------------
+TrainSummary run_training(const TrainOptions& o) {
+  const Task task = o.task;
+  const std::string tname = model::task_name(task);
+  const TrainConfig cfg = TrainConfig::from_json(task, o.config);
+  const int threads = resolve_threads(o.threads);
+  torch::set_num_threads(threads);
+  const torch::Device device = model::parse_device(o.device);
+
+  const fs::path dir = o.out_dir / "models" / tname;
+  const fs::path ckpt = dir / "checkpoint.pt", log_path = dir / "train_log.csv";
+  const bool have_ckpt = fs::exists(ckpt);
+  if (have_ckpt && !o.resume)
+    throw_config("train: " + ckpt.string() + " exists; pass --resume to continue that run, or choose another --out");
+  if (o.resume && !have_ckpt) spdlog::warn("train: --resume but no checkpoint in {}; starting from scratch", dir.string());
+
+  // 1. Data: index, decode, standardise (training-set statistics, kept with the model).
+  const DatasetIndex index = index_dataset(task, o.data_dir, o.seed, cfg.valid_fraction, cfg.test_fraction);
+  spdlog::info("train: {} data {}: {} train, {} valid, {} test clips", tname, index.root.string(), index.count("train"),
+               index.count("valid"), index.count("test"));
+  const CacheMode cache = cfg.cache == CacheMode::automatic ? choose_cache_mode(index, threads) : cfg.cache;
+  ClipSource train(index, "train", cache, cfg.model.frames, cfg.model.bins, threads);
+  // Validation SDR needs the source-mask tasks' audio beside their spectrograms.
+  ClipSource valid(index, "valid", cache, cfg.model.frames, cfg.model.bins, threads,
+                   tasks::objective(task) == Objective::source_mask);
+  fs::create_directories(dir);
+  const features::Scaler scaler = fit_or_load_scaler(dir, o.resume && have_ckpt, train);
+  train.set_scaler(scaler);
+  valid.set_scaler(scaler);
+  const int n_classes = static_cast<int>(index.class_names.size());
+  Json meta = write_model_meta(dir, o, cfg, index, cache);
+
+  // 2. Model and optimiser (Adam, amsgrad, section 2.3), or both back from the checkpoint.
   torch::manual_seed(derive_seed(o.seed, "init"));
   auto net = model::make_task_net(task, cfg.model, n_classes);
   net->to(device);
@@ -380,61 +454,30 @@ TrainSummary run_training(const TrainOptions& o) {
   std::vector<LogRow> log = read_log(log_path, start);
   if (start == 0) log.clear();
 
+  // 3. Epochs: train, validate, checkpoint and log after each.
   const int steps = cfg.steps_per_epoch > 0
                         ? cfg.steps_per_epoch
                         : static_cast<int>((train.size() + static_cast<std::size_t>(cfg.clips_per_batch) - 1) /
                                            static_cast<std::size_t>(cfg.clips_per_batch));
+  const EpochContext context{o, cfg, train, n_classes, steps, device, ckpt};
   int last_good = start;
   for (int epoch = start; epoch < cfg.epochs; ++epoch) {
     const auto t0 = std::chrono::steady_clock::now();
-    torch::manual_seed(derive_seed(o.seed, "epoch", std::to_string(epoch)));
-    net->train();
-    double sum = 0;
-    Progress progress("nnr-train " + tname + " epoch " + std::to_string(epoch + 1) + "/" + std::to_string(cfg.epochs),
-                      static_cast<std::size_t>(steps), "batches");
-    // A batch on the CPU: plan, fetch (stream mode: decode) and crop. The clips are let go once cropped,
-    // so stream mode holds one batch's clips at a time, and builds batch step+1 on another thread while
-    // step trains.
-    const auto cpu_batch = [&](int st) {
-      const BatchPlan plan = plan_batch(train.size(), cfg, o.seed, epoch, st);
-      const FetchedClips f = train.fetch(plan.clips);
-      return assemble(f.clips, place_crops(plan, f.clips, cfg.model.frames), task, cfg.model, n_classes);
-    };
-    std::future<model::Batch> ahead;
-    for (int step = 0; step < steps; ++step) {
-      model::Batch cpu = ahead.valid() ? ahead.get() : cpu_batch(step);
-      if (train.mode() == CacheMode::stream && step + 1 < steps)
-        ahead = std::async(std::launch::async, cpu_batch, step + 1);
-      const model::Batch b = cpu.to(device);
-      torch::Tensor loss = net->loss(b);
-      const double v = loss.item<double>();
-      if (!std::isfinite(v))
-        throw_input("train: loss is " + std::string(std::isnan(v) ? "NaN" : "infinite") + " at epoch " +
-                    std::to_string(epoch + 1) + " batch " + std::to_string(step + 1) + "; training stopped. " +
-                    (last_good > 0 ? "The last good checkpoint (epoch " + std::to_string(last_good) + ") is kept in " +
-                                         ckpt.string()
-                                   : std::string("No checkpoint was written yet")) +
-                    "; lower train.lr (now " + io::format_number(cfg.lr) + ") or check the data");
-      opt.zero_grad();
-      loss.backward();
-      opt.step();
-      sum += v;
-      progress.tick();
-    }
-    progress.finish();
+    const double train_loss = train_epoch(*net, opt, context, epoch, last_good);
     const ValidResult vr = validate(*net, valid, cfg, task, n_classes, device);
     if (!std::isfinite(vr.loss))
       throw_input("train: validation loss is not finite after epoch " + std::to_string(epoch + 1) +
                   "; training stopped. The last good checkpoint (epoch " + std::to_string(last_good) + ") is kept in " +
                   ckpt.string() + "; lower train.lr or check the data");
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    log.push_back({epoch + 1, sum / steps, vr.loss, metric_name(task), vr.metric, secs});
+    log.push_back({epoch + 1, train_loss, vr.loss, metric_name(task), vr.metric, secs});
     save_checkpoint(ckpt, *net, opt, epoch + 1);
     write_log(log_path, log);
     last_good = epoch + 1;
     spdlog::info("train: {} epoch {}/{}: train_loss {:.5g} valid_loss {:.5g} {} {:.4g} ({:.1f} s)", tname, epoch + 1,
-                 cfg.epochs, sum / steps, vr.loss, metric_name(task), vr.metric, secs);
+                 cfg.epochs, train_loss, vr.loss, metric_name(task), vr.metric, secs);
   }
+  // 4. The final weights; model.json says how many epochs they had.
   model::save_weights(*net, dir / "model.pt");
   meta["epochs_completed"] = std::max(start, cfg.epochs);
   io::write_json(dir / "model.json", meta);

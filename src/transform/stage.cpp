@@ -333,6 +333,101 @@ fs::path merge_shard_manifests(const fs::path& run_dir, int count) {
   return m;
 }
 
+/// One instance per transform in the grid, its parameters validated (stage-wide --engine and --noise fill
+/// the member parameter of the same name).
+void build_transforms(Context& ctx, const StageOptions& o) {
+  for (const auto& s : ctx.grid.settings) {
+    if (ctx.transforms.count(s.transform)) continue;
+    const TransformEntry& info = find_transform(s.transform);
+    TransformOptions topt;
+    topt.params = o.params.contains(info.name) ? o.params.at(info.name) : Json::object();
+    const std::pair<const char*, const std::string*> shared[] = {{"engine", &o.engine}, {"noise_file", &o.noise_file}};
+    for (const auto& [key, value] : shared)
+      for (const auto& p : info.parameters)
+        if (p.name == key && topt.params.is_object() && !topt.params.contains(key)) topt.params[key] = *value;
+    ctx.transforms[s.transform] = make_transform(info.code, topt);
+  }
+}
+
+/// config.json: a run directory holds one configuration; resuming with another is an error. Copies the
+/// input's labels.csv beside the manifest.
+void write_run_config(const Context& ctx, const StageOptions& o) {
+  const Json resolved = resolved_json(o, ctx.grid);
+  const fs::path cfg_path = o.out / "config.json";
+  std::error_code ec;
+  fs::create_directories(o.out, ec);
+  if (fs::is_regular_file(cfg_path, ec)) {
+    const Json old = io::load_json(cfg_path);
+    if (old.value("transform", Json()) != resolved["transform"] || old.value("grid", Json()) != resolved["grid"])
+      throw_config("nnr-transform: " + cfg_path.string() +
+                   " was written with other transform settings; use a new --out or the same config");
+  }
+  Json cfg = resolved;
+  for (const auto& [code, t] : ctx.transforms) cfg["resolved_params"][find_transform(code).name] = t->params();
+  cfg["versions"] = library_versions();
+  io::write_json(cfg_path, cfg);
+  if (fs::is_directory(o.input, ec) && fs::is_regular_file(o.input / "labels.csv", ec))
+    io::write_file_atomic(o.out / "labels.csv", io::read_file(o.input / "labels.csv"));
+}
+
+/// Where a shard's work lands: item k of the canonical order goes to rows[k - range.begin].
+struct ItemSlots {
+  const std::vector<Item>& items;
+  Range range;
+  std::vector<io::ManifestRow>& rows;
+};
+
+/// Every item of clip `c` in this shard: skipped when its sidecar says done, else one decode of the clip
+/// and one process_item per setting; a failure is recorded in the item's row and the run goes on.
+void transform_clip(const Context& ctx, std::size_t c, const std::vector<std::size_t>& clip_items, ItemSlots slots,
+                    Progress& progress, std::mutex& sum_mutex, StageSummary& sum) {
+  const StageOptions& o = *ctx.o;
+  const std::vector<Item>& items = slots.items;
+  const Range& range = slots.range;
+  std::vector<io::ManifestRow>& rows = slots.rows;
+  const Clip& clip = ctx.clips[c];
+  std::vector<std::size_t> todo;
+  for (std::size_t k : clip_items) {
+    const Setting* s = items[k].setting < 0 ? nullptr : &ctx.grid.settings[static_cast<std::size_t>(items[k].setting)];
+    if (load_done(o.out, sidecar_path(o.out, s, clip.id), rows[k - range.begin])) {
+      std::lock_guard<std::mutex> lock(sum_mutex);
+      ++sum.skipped;
+      progress.tick();
+    } else {
+      todo.push_back(k);
+    }
+  }
+  if (todo.empty()) return;
+  Original org;
+  std::string clip_error;
+  try {
+    org = load_original(clip, o);
+  } catch (const Error& e) {
+    clip_error = e.what();
+    if (o.warn) o.warn(clip.id + ": " + clip_error + " (" + std::to_string(todo.size()) + " items failed)");
+  }
+  for (std::size_t k : todo) {
+    const Setting* s = items[k].setting < 0 ? nullptr : &ctx.grid.settings[static_cast<std::size_t>(items[k].setting)];
+    io::ManifestRow row;
+    if (!clip_error.empty()) {
+      row = base_row(clip, s, o.seed);
+      row.error = clip_error;
+    } else {
+      try {
+        row = process_item(ctx, clip, s, org);
+      } catch (const Error& e) {
+        row = base_row(clip, s, o.seed);
+        row.lufs_in = org.loudness.lufs;
+        row.error = e.what();
+      }
+    }
+    if (!row.ok() && o.warn && clip_error.empty()) o.warn(clip.id + " " + row.setting + ": " + row.error);
+    io::write_manifest(sidecar_path(o.out, s, clip.id), {row});
+    rows[k - range.begin] = std::move(row);
+    progress.tick();
+  }
+}
+
 StageSummary run_transform_stage(const StageOptions& o) {
   if (o.format != "wav" && o.format != "flac")
     throw_config("config: transform.format must be \"wav\" (float32) or \"flac\" (pcm24) (format=" + o.format + ")");
@@ -341,19 +436,7 @@ StageSummary run_transform_stage(const StageOptions& o) {
   Context ctx;
   ctx.o = &o;
   ctx.grid = load_grid(o.grid);
-  // One instance per transform in the grid; parameters validated here, magnitudes too.
-  for (const auto& s : ctx.grid.settings) {
-    if (ctx.transforms.count(s.transform)) continue;
-    const TransformEntry& info = find_transform(s.transform);
-    TransformOptions topt;
-    topt.params = o.params.contains(info.name) ? o.params.at(info.name) : Json::object();
-    // Stage-wide defaults (--engine, --noise) fill the member parameter of the same name.
-    const std::pair<const char*, const std::string*> shared[] = {{"engine", &o.engine}, {"noise_file", &o.noise_file}};
-    for (const auto& [key, value] : shared)
-      for (const auto& p : info.parameters)
-        if (p.name == key && topt.params.is_object() && !topt.params.contains(key)) topt.params[key] = *value;
-    ctx.transforms[s.transform] = make_transform(info.code, topt);
-  }
+  build_transforms(ctx, o);
   for (const auto& s : ctx.grid.settings) ctx.transforms.at(s.transform)->check_magnitude(s.magnitude);
   ctx.clips = list_clips(o.input);
   if (ctx.clips.empty())
@@ -373,23 +456,7 @@ StageSummary run_transform_stage(const StageOptions& o) {
   sum.items = range.size();
   if (o.dry_run) return sum;
 
-  // config.json: a run directory holds one configuration; resuming with another is an error.
-  const Json resolved = resolved_json(o, ctx.grid);
-  const fs::path cfg_path = o.out / "config.json";
-  std::error_code ec;
-  fs::create_directories(o.out, ec);
-  if (fs::is_regular_file(cfg_path, ec)) {
-    const Json old = io::load_json(cfg_path);
-    if (old.value("transform", Json()) != resolved["transform"] || old.value("grid", Json()) != resolved["grid"])
-      throw_config("nnr-transform: " + cfg_path.string() +
-                   " was written with other transform settings; use a new --out or the same config");
-  }
-  Json cfg = resolved;
-  for (const auto& [code, t] : ctx.transforms) cfg["resolved_params"][find_transform(code).name] = t->params();
-  cfg["versions"] = library_versions();
-  io::write_json(cfg_path, cfg);
-  if (fs::is_directory(o.input, ec) && fs::is_regular_file(o.input / "labels.csv", ec))
-    io::write_file_atomic(o.out / "labels.csv", io::read_file(o.input / "labels.csv"));
+  write_run_config(ctx, o);
 
   // Work is grouped by clip (one decode per clip), results land in canonical slots.
   std::vector<io::ManifestRow> rows(range.size());
@@ -403,48 +470,7 @@ StageSummary run_transform_stage(const StageOptions& o) {
   std::mutex sum_mutex;
   const int threads = resolve_threads(o.threads);
   parallel_for(0, clip_order.size(), threads, [&](std::size_t ci) {
-    const std::size_t c = clip_order[ci];
-    const Clip& clip = ctx.clips[c];
-    std::vector<std::size_t> todo;
-    for (std::size_t k : by_clip[c]) {
-      const Setting* s = items[k].setting < 0 ? nullptr : &ctx.grid.settings[static_cast<std::size_t>(items[k].setting)];
-      if (load_done(o.out, sidecar_path(o.out, s, clip.id), rows[k - range.begin])) {
-        std::lock_guard<std::mutex> lock(sum_mutex);
-        ++sum.skipped;
-        progress.tick();
-      } else {
-        todo.push_back(k);
-      }
-    }
-    if (todo.empty()) return;
-    Original org;
-    std::string clip_error;
-    try {
-      org = load_original(clip, o);
-    } catch (const Error& e) {
-      clip_error = e.what();
-      if (o.warn) o.warn(clip.id + ": " + clip_error + " (" + std::to_string(todo.size()) + " items failed)");
-    }
-    for (std::size_t k : todo) {
-      const Setting* s = items[k].setting < 0 ? nullptr : &ctx.grid.settings[static_cast<std::size_t>(items[k].setting)];
-      io::ManifestRow row;
-      if (!clip_error.empty()) {
-        row = base_row(clip, s, o.seed);
-        row.error = clip_error;
-      } else {
-        try {
-          row = process_item(ctx, clip, s, org);
-        } catch (const Error& e) {
-          row = base_row(clip, s, o.seed);
-          row.lufs_in = org.loudness.lufs;
-          row.error = e.what();
-        }
-      }
-      if (!row.ok() && o.warn && clip_error.empty()) o.warn(clip.id + " " + row.setting + ": " + row.error);
-      io::write_manifest(sidecar_path(o.out, s, clip.id), {row});
-      rows[k - range.begin] = std::move(row);
-      progress.tick();
-    }
+    transform_clip(ctx, clip_order[ci], by_clip[clip_order[ci]], {items, range, rows}, progress, sum_mutex, sum);
   });
   progress.finish();
   for (const auto& r : rows) (r.ok() ? sum.ok : sum.failed)++;

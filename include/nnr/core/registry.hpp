@@ -81,6 +81,7 @@ struct EntryBase {
 namespace detail {
 [[noreturn]] void throw_unknown_member(const std::string& family, const std::string& name,
                                        const std::vector<std::string>& valid);
+[[noreturn]] void throw_duplicate_member(const std::string& family, const std::string& name);
 std::string help_line(const EntryBase& e);
 }  // namespace detail
 
@@ -112,6 +113,12 @@ class Registry {
   /// Validated parameters of member `name` (Error(config) for an unknown member or key).
   Params params(const std::string& name, const nlohmann::json& given) const {
     return validate_params(find(name).parameters, given, family_ + " " + name);
+  }
+  /// Appends a member (a table extended by another library, e.g. nnr::torch's encoders); Error(config) on a
+  /// duplicate name. Not thread-safe: call it before the table is read concurrently.
+  void add(E entry) {
+    if (try_find(entry.name)) detail::throw_duplicate_member(family_, entry.name);
+    entries_.push_back(std::move(entry));
   }
   /// Lines for --help: "  name  description [params]".
   std::string help() const {

@@ -1,21 +1,27 @@
 #pragma once
 /// The encoder family: anything that maps fixed-length audio windows to D-dimensional embeddings
 /// (and, for the paper's task networks, to task predictions). Members are reached by name through
-/// the registry table in src/encode/builtin.cpp:
+/// encoder_registry():
 ///
-///   mfcc               144-d MFCC baseline (mean/std of MFCC 1..24, delta, delta-delta), no model
-///   ae | at | ir | vs  the trained task networks in <models>/<task>/ (256-d embeddings + predictions)
-///   torchscript:FILE   a user's TorchScript module (contract in docs: notes/encode.md, and below)
+///   mfcc               144-d MFCC baseline (mean/std of MFCC 1..24, delta, delta-delta), no model;
+///                      nnr::core, src/encode/builtin.cpp
+///   ae | at | ir | vs  the trained task networks in <models>/<task>/ (256-d embeddings + predictions),
+///                      one member per line of the task table (nnr/tasks/task.hpp)
+///   torchscript:FILE   a user's TorchScript module (docs/encoders.md)
+///                      these need LibTorch: nnr::torch adds them, src/encode/torch/builtin.cpp, when a
+///                      program calls register_torch_encoders() (nnr/encode/torch_encoders.hpp)
 ///
 /// This header is LibTorch-free; torch lives only in the members' translation units.
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "nnr/core/matrix.hpp"
+#include "nnr/core/registry.hpp"
 #include "nnr/io/json.hpp"
 
 namespace nnr::encode {
@@ -26,7 +32,7 @@ struct EncoderSettings {
   std::string device = "cpu";        ///< "cpu", "cuda", "cuda:N"
   int batch = 32;                    ///< windows per forward pass (torch members pad to exactly this)
   int threads = 0;                   ///< worker threads (0: resolve_threads default)
-  io::Json config;                   ///< the config's "encode" section (member keys such as "torchscript")
+  io::Json config;                   ///< the config's "encode" section; encode.<member> holds its parameters
 };
 
 /// Facts about a built encoder.
@@ -63,19 +69,25 @@ class Encoder {
                          MatrixF& predictions) = 0;
 };
 
-/// One registry line: `spec` is "name" or "name:argument" (e.g. "torchscript:my.pt").
-struct EncoderEntry {
-  const char* name;
-  const char* help;
-  std::unique_ptr<Encoder> (*make)(const std::string& argument, const EncoderSettings& settings);
-  bool takes_argument;
+/// One table line. `spec` on the command line is "name" or, when takes_argument, "name:ARGUMENT"
+/// (e.g. "torchscript:my.pt"). `parameters` are read from the config's encode.<name> object.
+struct EncoderEntry : EntryBase {
+  std::function<std::unique_ptr<Encoder>(const std::string& argument, const Params& params,
+                                         const EncoderSettings& settings)>
+      make;
+  bool takes_argument = false;
 };
 
-/// The registry table, in help order.
-const std::vector<EncoderEntry>& encoder_registry();
+/// The table, in help order: nnr::core's members, then those added by add_encoders().
+const Registry<EncoderEntry>& encoder_registry();
 
-/// Builds the encoder named by `spec`; throws Error(config) listing the valid names for an unknown one,
-/// Error(io)/Error(input) when its model files are missing or unusable.
+/// Adds another library's members (nnr::torch: register_torch_encoders()). Call before encoding starts.
+/// Error(config) on a name already taken.
+void add_encoders(const std::vector<EncoderEntry>& entries);
+
+/// Builds the encoder named by `spec` with its parameters from settings.config[name]; throws Error(config)
+/// listing the valid names for an unknown one (and saying when the LibTorch members are absent from this
+/// build), Error(io)/Error(input) when its model files are missing or unusable.
 std::unique_ptr<Encoder> make_encoder(const std::string& spec, const EncoderSettings& settings);
 
 /// The default output name for `spec`: "mfcc", "at", or the file stem for "torchscript:FILE".

@@ -40,8 +40,9 @@ struct EncodeOptions {
   io::Json config = io::Json::object();  ///< the config's "encode" section (member keys, e.g. torchscript)
 };
 
-/// Keys accepted in the config's "encode" section.
-const std::vector<std::string>& encode_config_keys();
+/// Keys accepted in the config's "encode" section: the stage's own, plus one object per encoder that
+/// declares parameters (encode.torchscript).
+std::vector<std::string> encode_config_keys();
 
 /// Applies an "encode" config section onto `options` (check_keys first; `context` names the file).
 /// Keys: encoder, name, models, device, batch, threads, window, torchscript (member settings).

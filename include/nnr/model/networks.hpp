@@ -28,6 +28,7 @@ namespace nnr::model {
 
 // The task family lives in nnr/tasks (LibTorch-free); the networks use its names.
 using tasks::NetworkKind;
+using tasks::Objective;
 using tasks::parse_task;
 using tasks::Task;
 using tasks::task_entry;
@@ -147,11 +148,12 @@ class ClassifierNet : public TaskNet {
   torch::nn::Dropout dropout_{nullptr};
 };
 
-/// AE (no skips) and VS U-Net (additive skips; forward_raw gives mask logits).
+/// NetworkKind autoencoder (AE: no skips) and unet (VS: additive skips; forward_raw gives mask logits).
 class EncoderDecoderNet : public TaskNet {
  public:
   EncoderDecoderNet(Task task, const ModelConfig& cfg);
   Task task() const override { return task_; }
+  bool unet() const { return tasks::task_entry(task_).network == NetworkKind::unet; }
   torch::Tensor embed(const torch::Tensor& x) override;
   torch::Tensor forward_raw(const torch::Tensor& x) override;
   std::pair<torch::Tensor, torch::Tensor> embed_and_forward_raw(const torch::Tensor& x) override;

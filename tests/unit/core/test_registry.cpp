@@ -89,11 +89,14 @@ TEST(Registry, EveryFamilyTableIsComplete) {
   expect_complete(nnr::tasks::task_registry());
   for (const auto& m : nnr::metrics::metric_registry().entries()) EXPECT_FALSE(m.label.empty()) << m.name;
   for (const auto& t : nnr::tasks::task_registry().entries()) {
-    EXPECT_EQ(nnr::tasks::task_name(t.id), t.name);
+    EXPECT_EQ(nnr::tasks::task_name(nnr::tasks::parse_task(t.name)), t.name);
+    if (t.objective == nnr::tasks::Objective::source_mask) EXPECT_TRUE(t.needs_reference) << t.name;
     EXPECT_TRUE(t.aggregate == "mean" || t.aggregate == "median") << t.name;
     EXPECT_TRUE(t.score != nullptr && t.epochs > 0 && t.batch_size > 0) << t.name;
   }
   EXPECT_THROW(nnr::tasks::parse_task("xx"), Error);
+  EXPECT_EQ(nnr::tasks::parse_task("vs"), nnr::tasks::Task::vs);  // the handle compares by name
+  EXPECT_NE(nnr::tasks::Task::ae, nnr::tasks::Task::at);
 }
 
 TEST(Registry, SequenceDistanceParamsValidated) {

@@ -1,5 +1,5 @@
-// Encoder family members through the registry: MFCC batch independence, task encoders on tiny untrained
-// models (shapes and prediction semantics), VS resynthesis.
+// The encoder family's LibTorch members through the registry: task encoders on tiny untrained models
+// (shapes and prediction semantics), VS resynthesis. The MFCC member is tested in test_mfcc_encoder.cpp.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -8,8 +8,8 @@
 
 #include "nnr/core/error.hpp"
 #include "nnr/encode/encoder.hpp"
-#include "nnr/features/features.hpp"
-#include "encode/resynthesis.hpp"
+#include "encode/torch/resynthesis.hpp"
+#include "nnr/encode/torch_encoders.hpp"
 #include "support/signals.hpp"
 #include "unit/encode/tiny_models.hpp"
 
@@ -38,9 +38,11 @@ EncoderSettings settings(int batch = 4) {
 
 }  // namespace
 
-TEST(EncoderRegistry, NamesAndErrors) {
+TEST(EncoderRegistry, TorchMembersJoinTheCoreTable) {
+  register_torch_encoders();
+  register_torch_encoders();  // a second call adds nothing
   std::vector<std::string> names;
-  for (const auto& e : encoder_registry()) names.push_back(e.name);
+  for (const auto& e : encoder_registry().entries()) names.push_back(e.name);
   EXPECT_EQ(names, (std::vector<std::string>{"mfcc", "ae", "at", "ir", "vs", "torchscript"}));
   EXPECT_EQ(default_encoder_name("torchscript:/x/my_model.pt"), "my_model");
   EXPECT_EQ(default_encoder_name("at"), "at");
@@ -63,26 +65,8 @@ TEST(EncoderRegistry, NamesAndErrors) {
   }
 }
 
-TEST(MfccEncoder, SameAloneOrInABatchAndEqualsMfcc144) {
-  auto enc = make_encoder("mfcc", settings());
-  ASSERT_EQ(enc->info().dim, 144u);
-  ASSERT_EQ(enc->info().window_samples, 44100u);
-  const auto w = test_windows(44100);
-  MatrixF all, alone, p;
-  enc->encode(w, {}, all, p);
-  ASSERT_EQ(all.rows, 3u);
-  for (std::size_t i = 0; i < w.size(); ++i) {
-    enc->encode({w[i]}, {}, alone, p);
-    const auto ref = features::mfcc144(w[i]);
-    for (std::size_t j = 0; j < 144; ++j) {
-      EXPECT_EQ(alone(0, j), all(i, j));
-      EXPECT_EQ(all(i, j), ref[j]);
-    }
-  }
-  EXPECT_THROW(enc->encode({std::vector<float>(100)}, {}, all, p), Error);
-}
-
 TEST(TaskEncoders, ShapesPredictionsAndBatchIndependence) {
+  register_torch_encoders();
   for (const std::string task : {"ae", "at", "ir", "vs"}) test::write_tiny_model(kModels, task);
   const auto w = test_windows(44100);
   for (const std::string task : {"ae", "at", "ir", "vs"}) {

@@ -10,9 +10,15 @@
 
 using nnr::features::RealFft;
 
-TEST(Fft, MatchesNaiveDft) {
+using nnr::features::FftBackend;
+
+TEST(Fft, MatchesNaiveDftWithEveryBackend) {
+  std::vector<FftBackend> backends = {FftBackend::radix2};
+  if (nnr::features::default_fft_backend() == FftBackend::fftw) backends.push_back(FftBackend::fftw);
+  for (FftBackend backend : backends)
   for (std::size_t n : {4u, 8u, 64u, 1024u}) {
-    RealFft fft(n);
+    RealFft fft(n, backend);
+    ASSERT_EQ(fft.backend(), backend);
     auto x = nnr::test::white_noise(1.0, 1.0, 7);
     x.resize(n);
     std::vector<double> in(x.begin(), x.end());
@@ -39,6 +45,23 @@ TEST(Fft, Parseval) {
   for (double v : in) e_t += v * v;
   for (std::size_t k = 0; k <= n / 2; ++k) e_f += (k == 0 || k == n / 2 ? 1.0 : 2.0) * std::norm(out[k]);
   EXPECT_NEAR(e_f / double(n), e_t, 1e-9 * e_t);
+}
+
+// The features' FFT sizes: FFTW and the radix-2 reference agree to rounding (issue 10: features stay
+// within 1e-6 of the radix-2 build's).
+TEST(Fft, FftwAgreesWithRadix2At1024And2048) {
+  if (nnr::features::default_fft_backend() != FftBackend::fftw) GTEST_SKIP() << "built without FFTW3";
+  for (std::size_t n : {1024u, 2048u}) {
+    const auto x = nnr::test::white_noise(1.0, 0.5, 5);
+    std::vector<double> in(x.begin(), x.begin() + static_cast<long>(n));
+    std::vector<std::complex<double>> a(n / 2 + 1), b(n / 2 + 1);
+    RealFft(n, FftBackend::fftw).forward(in.data(), a.data());
+    RealFft(n, FftBackend::radix2).forward(in.data(), b.data());
+    double worst = 0, peak = 0;
+    for (std::size_t k = 0; k <= n / 2; ++k) worst = std::max(worst, std::abs(a[k] - b[k])), peak = std::max(peak, std::abs(b[k]));
+    EXPECT_LT(worst / peak, 1e-13) << n;
+    EXPECT_EQ(in[0], static_cast<double>(x[0]));  // r2c leaves its input alone
+  }
 }
 
 TEST(Fft, RejectsNonPowerOfTwo) {

@@ -17,6 +17,7 @@
 #include "nnr/metrics/task_metrics.hpp"
 #include "nnr/model/device.hpp"
 #include "nnr/model/trained_model.hpp"
+#include "nnr/tasks/task.hpp"
 
 
 namespace nnr::encode::detail {
@@ -24,6 +25,7 @@ namespace nnr::encode::detail {
 namespace {
 
 namespace fs = std::filesystem;
+using tasks::Objective;
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
@@ -84,24 +86,15 @@ namespace {
 
 class TorchScriptEncoder final : public Encoder {
  public:
-  TorchScriptEncoder(const std::string& file, const EncoderSettings& s)
+  TorchScriptEncoder(const std::string& file, const Params& params, const EncoderSettings& s)
       : file_(file), device_(model::parse_device(s.device)), batch_(static_cast<std::size_t>(s.batch)),
         threads_(s.threads) {
-    const std::string ctx = "config: encode.torchscript";
-    const io::Json cfg = s.config.is_object() && s.config.contains("torchscript") ? s.config.at("torchscript")
-                                                                                  : io::Json::object();
-    io::check_keys(cfg, {"input", "seconds", "scaler"}, ctx);
-    const std::string input = io::get_or<std::string>(cfg, "input", "spectrogram", ctx);
-    if (input != "spectrogram" && input != "audio")
-      throw_config("encode: unknown TorchScript input (" + ctx + ".input=" + input + "); valid: spectrogram, audio");
+    const std::string input = params.string("input");
     spectrogram_ = input == "spectrogram";
-    const double seconds = io::get_or<double>(cfg, "seconds", 2.0, ctx);
-    if (!(seconds > 0.0 && seconds <= 600.0))
-      throw_config("encode: window length out of range (" + ctx + ".seconds=" + std::to_string(seconds) +
-                   "); give seconds in (0, 600]");
-    const std::string scaler = io::get_or<std::string>(cfg, "scaler", "", ctx);
+    const double seconds = params.number("seconds");
+    const std::string scaler = params.string("scaler");
     if (!scaler.empty()) {
-      if (!spectrogram_) throw_config("encode: a scaler applies to spectrogram input only (" + ctx + ".scaler)");
+      if (!spectrogram_) throw_config("encode: a scaler applies to spectrogram input only (" + params.context() + ".scaler)");
       scaler_ = std::make_unique<features::Scaler>(features::load_scaler(scaler));
     }
     if (!fs::exists(file)) throw_io("encode: TorchScript file not found (file=" + file + ")");
@@ -210,10 +203,15 @@ class TaskEncoder final : public Encoder {
     info_.name = task;
     info_.task = task;
     info_.window_samples = model::input_samples_for(model_->frames());  // 2 s (more if frames needs it)
-    if (task == "at" || task == "ir") info_.prediction_columns = model_->class_names();
-    else if (task == "ae") info_.prediction_columns = {"mse"};
-    else info_.prediction_columns = {"sdr_db"};
-    info_.needs_reference = task == "vs";
+    const tasks::TaskEntry& entry = tasks::find_task(task);
+    objective_ = entry.objective;
+    switch (objective_) {
+      case Objective::multi_label:
+      case Objective::single_label: info_.prediction_columns = model_->class_names(); break;
+      case Objective::reconstruct: info_.prediction_columns = {"mse"}; break;
+      case Objective::source_mask: info_.prediction_columns = {"sdr_db"}; break;
+    }
+    info_.needs_reference = entry.needs_reference;
     torch::NoGradGuard no_grad;
     const auto x = model_->prepare({std::vector<float>(info_.window_samples, 0.0f)}).to(device_);
     info_.dim = static_cast<std::size_t>(model_->embed(x).size(1));
@@ -230,14 +228,14 @@ class TaskEncoder final : public Encoder {
     const auto x = model_->prepare(padded).to(device_);
     const auto [z, y] = model_->embed_and_predict(x);  // one encoder pass for both
     copy_rows(z, windows.size(), embeddings);
-    const std::string& task = info_.task;
-    if (task == "at" || task == "ir") {
-      copy_rows(y, windows.size(), predictions);
-    } else if (task == "ae") {
-      // The paper's AE metric: MSE on the standardised dB input, per clip.
-      copy_rows((y - x).pow(2).flatten(1).mean(1, /*keepdim=*/true), windows.size(), predictions);
-    } else {
-      vocals_sdr(padded, refs, y, predictions);
+    switch (objective_) {
+      case Objective::multi_label:
+      case Objective::single_label: copy_rows(y, windows.size(), predictions); break;
+      case Objective::reconstruct:
+        // The paper's AE metric: MSE on the standardised dB input, per clip.
+        copy_rows((y - x).pow(2).flatten(1).mean(1, /*keepdim=*/true), windows.size(), predictions);
+        break;
+      case Objective::source_mask: vocals_sdr(padded, refs, y, predictions); break;
     }
   }
 
@@ -264,12 +262,14 @@ class TaskEncoder final : public Encoder {
   torch::Device device_;
   std::size_t batch_;
   std::unique_ptr<model::TrainedModel> model_;
+  Objective objective_ = Objective::reconstruct;
 };
 
 }  // namespace
 
-std::unique_ptr<Encoder> make_torchscript_encoder(const std::string& file, const EncoderSettings& settings) {
-  return std::make_unique<TorchScriptEncoder>(file, settings);
+std::unique_ptr<Encoder> make_torchscript_encoder(const std::string& file, const Params& params,
+                                                  const EncoderSettings& settings) {
+  return std::make_unique<TorchScriptEncoder>(file, params, settings);
 }
 
 std::unique_ptr<Encoder> make_task_encoder(const std::string& task, const EncoderSettings& settings) {
