@@ -1,24 +1,25 @@
-// nnr-train: train the AE, AT, IR or VS network on a dataset directory (see nnr/train/trainer.hpp).
+// nnr-train: train a task network (the task table: AE, AT, IR, VS) on a dataset directory (see nnr/train/trainer.hpp).
 #include <spdlog/spdlog.h>
 
 #include "common/options.hpp"
 #include "common/run_main.hpp"
 #include "nnr/io/json.hpp"
 #include "nnr/model/networks.hpp"
+#include "nnr/tasks/task.hpp"
 #include "nnr/train/trainer.hpp"
 
 namespace {
 
 int body(int argc, char** argv) {
-  CLI::App app{"Train one of the paper's task networks (AE, AT, IR, VS) and write RUN_DIR/models/<task>/"};
+  const auto& tasks = nnr::tasks::task_registry();
+  CLI::App app{"Train one of the task networks (the paper's AE, AT, IR, VS) and write RUN_DIR/models/<task>/.\n"
+               "Tasks (data under DATA/<task>/, or DATA itself; docs/data-layouts.md):\n" +
+               tasks.help()};
   nnr::apps::CommonOptions common;
   std::string task, data, out;
   int epochs = 0;
   bool resume = false;
-  app.add_option("--task", task, "task: ae (autoencoder), at (auto-tagging), ir (instrument recognition), "
-                                  "vs (voice separation)")
-      ->required()
-      ->check(CLI::IsMember({"ae", "at", "ir", "vs"}));
+  app.add_option("--task", task, "one of the tasks above")->required()->check(CLI::IsMember(tasks.names()));
   app.add_option("--data", data, "dataset directory (demo corpus root or the task's folder)")->required();
   app.add_option("--out", out, "run directory; the model goes to RUN_DIR/models/<task>/")->required();
   app.add_option("--epochs", epochs, "epochs (overrides train.epochs)")->check(CLI::PositiveNumber);
