@@ -63,30 +63,34 @@ std::string decoder_versions() {
          v(swresample_version());
 }
 
-std::vector<float> decode_audio(const std::filesystem::path& path, int sample_rate) {
-  const std::string name = path.string();
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec))
-    throw_io("audio: file not found (" + name + "); check the path");
-  if (std::filesystem::is_directory(path, ec))
-    throw_io("audio: expected a file, got a directory (" + name + ")");
-  if (std::filesystem::file_size(path, ec) == 0)
-    throw_input("audio: empty file, 0 bytes (" + name + "); re-export or remove it");
+namespace {
 
+/// An open input and its audio stream's decoder.
+struct Decoder {
+  FormatPtr fmt;
+  CodecPtr dec;
+  int stream_index = -1;
+};
+
+/// Opens `name`'s best audio stream; Error(input) naming the file for anything unreadable.
+Decoder open_decoder(const std::string& name) {
   av_log_set_level(AV_LOG_ERROR);
   AVFormatContext* raw_fmt = nullptr;
   if (int rc = avformat_open_input(&raw_fmt, name.c_str(), nullptr, nullptr); rc < 0)
     throw_input("audio: not a readable audio file (" + name + "): " + av_err(rc));
-  FormatPtr fmt(raw_fmt);
+  Decoder d;
+  d.fmt.reset(raw_fmt);
+  FormatPtr& fmt = d.fmt;
   if (int rc = avformat_find_stream_info(fmt.get(), nullptr); rc < 0)
     throw_input("audio: cannot read stream info (" + name + "): " + av_err(rc));
   const AVCodec* codec = nullptr;
-  const int stream_index = av_find_best_stream(fmt.get(), AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);
-  if (stream_index < 0 || !codec)
+  d.stream_index = av_find_best_stream(fmt.get(), AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);
+  if (d.stream_index < 0 || !codec)
     throw_input("audio: no audio stream (" + name + "); is it an audio file?");
-  AVStream* stream = fmt->streams[stream_index];
+  AVStream* stream = fmt->streams[d.stream_index];
 
-  CodecPtr dec(avcodec_alloc_context3(codec));
+  d.dec.reset(avcodec_alloc_context3(codec));
+  CodecPtr& dec = d.dec;
   if (!dec) throw_internal("audio: out of memory opening decoder (" + name + ")");
   if (int rc = avcodec_parameters_to_context(dec.get(), stream->codecpar); rc < 0)
     throw_input("audio: bad codec parameters (" + name + "): " + av_err(rc));
@@ -96,6 +100,11 @@ std::vector<float> decode_audio(const std::filesystem::path& path, int sample_ra
   if (dec->sample_rate <= 0 || dec->ch_layout.nb_channels <= 0)
     throw_input("audio: stream has no sample rate or channels (" + name + ")");
 
+  return d;
+}
+
+/// A resampler from the decoder's format to mono float at `sample_rate`.
+SwrPtr mono_resampler(const AVCodecContext* dec, int sample_rate, const std::string& name) {
   // Downmix to mono as the mean of the channels: an explicit matrix, since swresample's default
   // downmix follows broadcast conventions (e.g. -3 dB centre) rather than a plain mean.
   SwrContext* raw_swr = swr_alloc();
@@ -118,6 +127,27 @@ std::vector<float> decode_audio(const std::filesystem::path& path, int sample_ra
   av_channel_layout_uninit(&in_layout);
   if (int rc = swr_init(swr.get()); rc < 0)
     throw_internal("audio: cannot set up resampler (" + name + "): " + av_err(rc));
+
+  return swr;
+}
+
+}  // namespace
+
+std::vector<float> decode_audio(const std::filesystem::path& path, int sample_rate) {
+  const std::string name = path.string();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    throw_io("audio: file not found (" + name + "); check the path");
+  if (std::filesystem::is_directory(path, ec))
+    throw_io("audio: expected a file, got a directory (" + name + ")");
+  if (std::filesystem::file_size(path, ec) == 0)
+    throw_input("audio: empty file, 0 bytes (" + name + "); re-export or remove it");
+
+  Decoder d = open_decoder(name);
+  CodecPtr& dec = d.dec;
+  FormatPtr& fmt = d.fmt;
+  const int stream_index = d.stream_index;
+  SwrPtr swr = mono_resampler(dec.get(), sample_rate, name);
 
   PacketPtr packet(av_packet_alloc());
   FramePtr frame(av_frame_alloc());

@@ -208,6 +208,49 @@ ChannelPrograms song_programs(const SongSpec& s) {
   return p;
 }
 
+namespace {
+
+/// One bar of the accompaniment (no random draws): chords, bass and drums from the bar's chord root.
+void accompaniment_bar(const SongSpec& s, int root, double t0, double beat_s, std::vector<Note>& notes) {
+  // Chords, around C3..C4.
+  int chord_base = degree_key(48 + s.key_root, s.minor, root);
+  if (chord_base > 57) chord_base -= 12;
+  const int chord_deg = nearest_degree(48 + s.key_root, s.minor, chord_base);
+  const int tones[3] = {degree_key(48 + s.key_root, s.minor, chord_deg),
+                        degree_key(48 + s.key_root, s.minor, chord_deg + 2),
+                        degree_key(48 + s.key_root, s.minor, chord_deg + 4)};
+  if (s.arpeggio) {
+    static const int kOrder[4] = {0, 1, 2, 1};
+    for (int i = 0; i < 8; ++i)
+      notes.push_back({t0 + i * 0.5 * beat_s, 0.5 * beat_s, kChordChannel, tones[kOrder[i % 4]], 70});
+  } else {
+    const double step = s.dense ? 1.0 : 2.0;
+    for (double b = 0; b < 4.0 - 1e-9; b += step)
+      for (int k : tones) notes.push_back({t0 + b * beat_s, 0.95 * step * beat_s, kChordChannel, k, 66});
+  }
+  // Bass, around C2..B2.
+  if (s.bass) {
+    int bass_key = degree_key(36 + s.key_root, s.minor, root);
+    if (bass_key > 47) bass_key -= 12;
+    const double step = s.dense ? 1.0 : 2.0;
+    for (double b = 0; b < 4.0 - 1e-9; b += step) {
+      const int k = (s.dense && std::fmod(b, 2.0) == 1.0) ? bass_key + 7 : bass_key;
+      notes.push_back({t0 + b * beat_s, 0.9 * step * beat_s, kBassChannel, k, 84});
+    }
+  }
+  // Drums: kick on 1 and 3, snare on 2 and 4, closed hi-hat on eighths (sixteenths when dense).
+  if (s.drums) {
+    for (double b : {0.0, 2.0}) notes.push_back({t0 + b * beat_s, 0.1, kDrumChannel, 36, 100});
+    if (s.dense) notes.push_back({t0 + 2.5 * beat_s, 0.1, kDrumChannel, 36, 85});
+    for (double b : {1.0, 3.0}) notes.push_back({t0 + b * beat_s, 0.1, kDrumChannel, 38, 90});
+    const double hat = s.dense ? 0.25 : 0.5;
+    for (double b = 0; b < 4.0 - 1e-9; b += hat)
+      notes.push_back({t0 + b * beat_s, 0.05, kDrumChannel, 42, std::fmod(b, 1.0) == 0.0 ? 70 : 55});
+  }
+}
+
+}  // namespace
+
 std::vector<Note> song_notes(const SongSpec& s, double duration_s) {
   Rng rng(derive_seed(s.seed, "notes"));
   const LeadInstrument& li = lead_instruments()[static_cast<std::size_t>(s.lead)];
@@ -255,41 +298,7 @@ std::vector<Note> song_notes(const SongSpec& s, double duration_s) {
       beat += d;
       first = false;
     }
-    // Chords, around C3..C4.
-    int chord_base = degree_key(48 + s.key_root, s.minor, root);
-    if (chord_base > 57) chord_base -= 12;
-    const int chord_deg = nearest_degree(48 + s.key_root, s.minor, chord_base);
-    const int tones[3] = {degree_key(48 + s.key_root, s.minor, chord_deg),
-                          degree_key(48 + s.key_root, s.minor, chord_deg + 2),
-                          degree_key(48 + s.key_root, s.minor, chord_deg + 4)};
-    if (s.arpeggio) {
-      static const int kOrder[4] = {0, 1, 2, 1};
-      for (int i = 0; i < 8; ++i)
-        notes.push_back({t0 + i * 0.5 * beat_s, 0.5 * beat_s, kChordChannel, tones[kOrder[i % 4]], 70});
-    } else {
-      const double step = s.dense ? 1.0 : 2.0;
-      for (double b = 0; b < 4.0 - 1e-9; b += step)
-        for (int k : tones) notes.push_back({t0 + b * beat_s, 0.95 * step * beat_s, kChordChannel, k, 66});
-    }
-    // Bass, around C2..B2.
-    if (s.bass) {
-      int bass_key = degree_key(36 + s.key_root, s.minor, root);
-      if (bass_key > 47) bass_key -= 12;
-      const double step = s.dense ? 1.0 : 2.0;
-      for (double b = 0; b < 4.0 - 1e-9; b += step) {
-        const int k = (s.dense && std::fmod(b, 2.0) == 1.0) ? bass_key + 7 : bass_key;
-        notes.push_back({t0 + b * beat_s, 0.9 * step * beat_s, kBassChannel, k, 84});
-      }
-    }
-    // Drums: kick on 1 and 3, snare on 2 and 4, closed hi-hat on eighths (sixteenths when dense).
-    if (s.drums) {
-      for (double b : {0.0, 2.0}) notes.push_back({t0 + b * beat_s, 0.1, kDrumChannel, 36, 100});
-      if (s.dense) notes.push_back({t0 + 2.5 * beat_s, 0.1, kDrumChannel, 36, 85});
-      for (double b : {1.0, 3.0}) notes.push_back({t0 + b * beat_s, 0.1, kDrumChannel, 38, 90});
-      const double hat = s.dense ? 0.25 : 0.5;
-      for (double b = 0; b < 4.0 - 1e-9; b += hat)
-        notes.push_back({t0 + b * beat_s, 0.05, kDrumChannel, 42, std::fmod(b, 1.0) == 0.0 ? 70 : 55});
-    }
+    accompaniment_bar(s, root, t0, beat_s, notes);
   }
   // Keep only notes that start inside the requested duration.
   notes.erase(std::remove_if(notes.begin(), notes.end(), [&](const Note& n) { return n.start_s >= duration_s; }),

@@ -70,11 +70,24 @@ std::string spec_key(const DistanceSpec& d) { return d.name + ":" + d.params.dum
 
 }  // namespace
 
-void evaluate_setting(const Run& run, const Setting& og, const Setting& s, const EvaluateOptions& o,
-                      const Backend& backend, Sequences& og_cache, Rows& out) {
+namespace {
+
+/// The setting's audio-space distances (one matrix per audio distance), with the clips available as
+/// queries (row) and as originals (col).
+struct AudioSpace {
+  std::vector<std::uint8_t> row, col;
+  std::vector<FullMatrix> d;
+};
+
+/// Audio space: distances, and the within-space metric rows for each audio distance.
+AudioSpace audio_space(const Run& run, const Setting& og, const Setting& s, const EvaluateOptions& o,
+                       const Backend& backend, Sequences& og_cache, Rows& out) {
   const std::size_t c = run.clips.size();
-  // Audio space.
-  std::vector<std::uint8_t> a_row(c), a_col(c);
+  AudioSpace a;
+  std::vector<std::uint8_t>& a_row = a.row;
+  std::vector<std::uint8_t>& a_col = a.col;
+  a_row.assign(c, 0);
+  a_col.assign(c, 0);
   // Originals' sequences are loaded once per call (og_cache); the setting's from its cache file.
   if (og_cache.seq.empty()) og_cache = load_or_compute_mfcc(run, og, backend, o.threads, o.dry_run);
   const Sequences& rs = og_cache;
@@ -89,7 +102,7 @@ void evaluate_setting(const Run& run, const Setting& og, const Setting& s, const
       a_col[k] = a_col[k] && !rs.seq[k].empty();
     }
   }
-  std::vector<FullMatrix> audio;
+  std::vector<FullMatrix>& audio = a.d;
   for (const auto& spec : o.audio_distances) {
     bool computed = false;
     audio.push_back(load_or_compute_distances(
@@ -115,54 +128,70 @@ void evaluate_setting(const Run& run, const Setting& og, const Setting& s, const
     add_metric_rows(out, metrics::MetricScope::within, within(d, sel.own), "audio", "audio", spec.label, "", s, o,
                     derive_seed(o.seed, "audio", spec.label, s.id));
   }
-  // Latent spaces.
-  for (const auto& e : run.encoders) {
-    std::vector<std::uint8_t> l_row(c), l_col(c);
-    for (std::size_t k = 0; k < c; ++k) {
-      l_row[k] = run.ok(s, k) && e.finite[static_cast<std::size_t>(s.row[k])];
-      l_col[k] = run.ok(og, k) && e.finite[static_cast<std::size_t>(og.row[k])];
+  return a;
+}
+
+/// One encoder's latent space: for each latent distance its within-space rows, and the between-space rows
+/// against every audio distance of `a`.
+void latent_space(const Run& run, const Setting& og, const Setting& s, const EvaluateOptions& o,
+                  const Backend& backend, const Encoder& e, const AudioSpace& a, Rows& out) {
+  const std::size_t c = run.clips.size();
+  const std::vector<std::uint8_t>& a_row = a.row;
+  const std::vector<std::uint8_t>& a_col = a.col;
+  const std::vector<FullMatrix>& audio = a.d;
+  std::vector<std::uint8_t> l_row(c), l_col(c);
+  for (std::size_t k = 0; k < c; ++k) {
+    l_row[k] = run.ok(s, k) && e.finite[static_cast<std::size_t>(s.row[k])];
+    l_col[k] = run.ok(og, k) && e.finite[static_cast<std::size_t>(og.row[k])];
+  }
+  for (const auto& dl : o.latent_distances) {
+    bool computed = false;
+    const auto lat = load_or_compute_distances(
+        run, s, e.name, dl, "vector:" + dl, l_row, l_col,
+        [&](const std::vector<std::size_t>& rows, const std::vector<std::size_t>& cols) {
+          MatrixF q(rows.size(), e.emb.cols), r(cols.size(), e.emb.cols);
+          for (std::size_t i = 0; i < rows.size(); ++i) {
+            const float* src = e.emb.row(static_cast<std::size_t>(s.row[rows[i]]));
+            std::copy(src, src + e.emb.cols, q.row(i));
+          }
+          for (std::size_t j = 0; j < cols.size(); ++j) {
+            const float* src = e.emb.row(static_cast<std::size_t>(og.row[cols[j]]));
+            std::copy(src, src + e.emb.cols, r.row(j));
+          }
+          return backend.vector_distances(q, r, dl, o.threads);
+        },
+        o.dry_run, &computed);
+    if (o.dry_run) {
+      spdlog::info("{}: {} {}/{}: {}", kComponent, s.id, e.name, dl, computed ? "to compute" : "cached");
+      continue;
     }
-    for (const auto& dl : o.latent_distances) {
-      bool computed = false;
-      const auto lat = load_or_compute_distances(
-          run, s, e.name, dl, "vector:" + dl, l_row, l_col,
-          [&](const std::vector<std::size_t>& rows, const std::vector<std::size_t>& cols) {
-            MatrixF q(rows.size(), e.emb.cols), r(cols.size(), e.emb.cols);
-            for (std::size_t i = 0; i < rows.size(); ++i) {
-              const float* src = e.emb.row(static_cast<std::size_t>(s.row[rows[i]]));
-              std::copy(src, src + e.emb.cols, q.row(i));
-            }
-            for (std::size_t j = 0; j < cols.size(); ++j) {
-              const float* src = e.emb.row(static_cast<std::size_t>(og.row[cols[j]]));
-              std::copy(src, src + e.emb.cols, r.row(j));
-            }
-            return backend.vector_distances(q, r, dl, o.threads);
-          },
-          o.dry_run, &computed);
-      if (o.dry_run) {
-        spdlog::info("{}: {} {}/{}: {}", kComponent, s.id, e.name, dl, computed ? "to compute" : "cached");
-        continue;
-      }
-      const auto lsel = select(l_row, l_col);
-      const auto ldw = submatrix(lat.d, lsel);
-      add_metric_rows(out, metrics::MetricScope::within, within(ldw, lsel.own), e.name, "latent", "", dl, s, o,
-                      derive_seed(o.seed, e.name, dl, s.id));
-      // Between spaces: clips available in both.
-      std::vector<std::uint8_t> b_row(c), b_col(c);
-      for (std::size_t k = 0; k < c; ++k) {
-        b_row[k] = l_row[k] && a_row[k];
-        b_col[k] = l_col[k] && a_col[k];
-      }
-      const auto bsel = select(b_row, b_col);
-      const auto ld = submatrix(lat.d, bsel);
-      for (std::size_t ai = 0; ai < audio.size(); ++ai) {
-        const auto& da = o.audio_distances[ai].label;
-        const auto ad = submatrix(audio[ai].d, bsel);
-        add_metric_rows(out, metrics::MetricScope::between, between(ad, ld, bsel.own), e.name, "between", da, dl, s,
-                        o, derive_seed(o.seed, e.name, da, dl, s.id));
-      }
+    const auto lsel = select(l_row, l_col);
+    const auto ldw = submatrix(lat.d, lsel);
+    add_metric_rows(out, metrics::MetricScope::within, within(ldw, lsel.own), e.name, "latent", "", dl, s, o,
+                    derive_seed(o.seed, e.name, dl, s.id));
+    // Between spaces: clips available in both.
+    std::vector<std::uint8_t> b_row(c), b_col(c);
+    for (std::size_t k = 0; k < c; ++k) {
+      b_row[k] = l_row[k] && a_row[k];
+      b_col[k] = l_col[k] && a_col[k];
+    }
+    const auto bsel = select(b_row, b_col);
+    const auto ld = submatrix(lat.d, bsel);
+    for (std::size_t ai = 0; ai < audio.size(); ++ai) {
+      const auto& da = o.audio_distances[ai].label;
+      const auto ad = submatrix(audio[ai].d, bsel);
+      add_metric_rows(out, metrics::MetricScope::between, between(ad, ld, bsel.own), e.name, "between", da, dl, s,
+                      o, derive_seed(o.seed, e.name, da, dl, s.id));
     }
   }
+}
+
+}  // namespace
+
+void evaluate_setting(const Run& run, const Setting& og, const Setting& s, const EvaluateOptions& o,
+                      const Backend& backend, Sequences& og_cache, Rows& out) {
+  const AudioSpace a = audio_space(run, og, s, o, backend, og_cache, out);
+  for (const auto& e : run.encoders) latent_space(run, og, s, o, backend, e, a, out);
 }
 
 }  // namespace nnr::eval::detail
