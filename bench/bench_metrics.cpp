@@ -46,7 +46,7 @@ void BM_PooledBootstrap(benchmark::State& st) {
   for (auto _ : st) benchmark::DoNotOptimize(nnr::metrics::bootstrap_pooled_spearman(a, l, o));
   st.counters["resamples/s"] = benchmark::Counter(static_cast<double>(o.resamples), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_PooledBootstrap)->Args({1000, 0})->Args({1000, 100})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PooledBootstrap)->Args({1000, 0})->Args({1000, 100})->Args({1000, 400})->Unit(benchmark::kMillisecond);
 
 void BM_MeanBootstrap(benchmark::State& st) {
   std::vector<double> v(1000);

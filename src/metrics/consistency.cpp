@@ -5,7 +5,6 @@
 #include <limits>
 #include <numeric>
 #include <string>
-#include <utility>
 
 #include "nnr/core/error.hpp"
 #include "nnr/core/parallel.hpp"
@@ -65,6 +64,7 @@ struct SortedPool {
   std::vector<std::uint32_t> order;   // entry index (row * N + col), ascending value
   std::vector<std::uint32_t> row_of;  // row of order[k]
   std::vector<std::uint32_t> group;   // start positions of tie groups, plus order.size() at the end
+  bool no_ties() const { return group.size() == order.size() + 1; }
 };
 
 SortedPool sort_pool(const MatrixD& d) {
@@ -93,7 +93,7 @@ SortedPool sort_pool(const MatrixD& d) {
 // while walking the audio order (one gather), so the pass is memory-bound on ~5 sequential streams.
 // RankT = float is exact while ranks < 2^23 (halves included); the caller picks double beyond.
 template <typename RankT>
-double pooled_rho_weighted(const SortedPool& pa, const SortedPool& pl, const std::vector<std::uint32_t>& lpos_of_a,
+double pooled_rho_weighted_ties(const SortedPool& pa, const SortedPool& pl, const std::vector<std::uint32_t>& lpos_of_a,
                            const std::vector<std::uint32_t>& counts, std::vector<RankT>& rl_sorted) {
   const std::size_t m = pl.order.size();
   double cum = 0.0;
@@ -129,6 +129,55 @@ double pooled_rho_weighted(const SortedPool& pa, const SortedPool& pl, const std
   }
   const double cov = sal - sa * sl / sw, va = saa - sa * sa / sw, vl = sll - sl * sl / sw;
   return (va > 0 && vl > 0) ? cov / std::sqrt(va * vl) : std::numeric_limits<double>::quiet_NaN();
+}
+
+// The same without ties (continuous distances: every group is one entry), branch-free: a zero weight adds
+// exact zeros, and cumulative weights are exact integers, so the sums, and the result, are bit-identical to
+// the general pass (about 3.5x faster: the general pass mispredicts on every zero-weight row). The gather of
+// the latent rank is the only random access; it is prefetched ahead. (Interleaved partial sums measured no
+// faster on this machine and would give up the bit identity.)
+template <typename RankT>
+double pooled_rho_weighted_distinct(const SortedPool& pa, const SortedPool& pl,
+                                    const std::vector<std::uint32_t>& lpos_of_a,
+                                    const std::vector<std::uint32_t>& counts, std::vector<RankT>& rl_sorted) {
+  const std::size_t m = pl.order.size();
+  const std::uint32_t* rows_l = pl.row_of.data();
+  const std::uint32_t* rows_a = pa.row_of.data();
+  const std::uint32_t* lpos = lpos_of_a.data();
+  const std::uint32_t* c = counts.data();
+  RankT* rl = rl_sorted.data();
+  std::uint64_t cum = 0;
+  for (std::size_t k = 0; k < m; ++k) {
+    const std::uint32_t w = c[rows_l[k]];
+    rl[k] = static_cast<RankT>(static_cast<double>(cum) + (static_cast<double>(w) + 1.0) / 2.0);
+    cum += w;
+  }
+  constexpr std::size_t kAhead = 48;
+  double sw = 0, sa = 0, sl = 0, saa = 0, sll = 0, sal = 0;
+  cum = 0;
+  for (std::size_t k = 0; k < m; ++k) {
+    if (k + kAhead < m) __builtin_prefetch(rl + lpos[k + kAhead]);
+    const std::uint32_t wi = c[rows_a[k]];
+    const double wk = wi;
+    const double ra = static_cast<double>(cum) + (wk + 1.0) / 2.0;
+    cum += wi;
+    const double r = static_cast<double>(rl[lpos[k]]);
+    sw += wk;
+    sa += wk * ra;
+    sl += wk * r;
+    saa += wk * ra * ra;
+    sll += wk * r * r;
+    sal += wk * ra * r;
+  }
+  const double cov = sal - sa * sl / sw, va = saa - sa * sa / sw, vl = sll - sl * sl / sw;
+  return (va > 0 && vl > 0) ? cov / std::sqrt(va * vl) : std::numeric_limits<double>::quiet_NaN();
+}
+
+template <typename RankT>
+double pooled_rho_weighted(const SortedPool& pa, const SortedPool& pl, const std::vector<std::uint32_t>& lpos_of_a,
+                           const std::vector<std::uint32_t>& counts, std::vector<RankT>& rl_sorted) {
+  if (pa.no_ties() && pl.no_ties()) return pooled_rho_weighted_distinct(pa, pl, lpos_of_a, counts, rl_sorted);
+  return pooled_rho_weighted_ties(pa, pl, lpos_of_a, counts, rl_sorted);
 }
 
 }  // namespace

@@ -133,6 +133,28 @@ TEST(Consistency, PooledBootstrapMatchesBruteForce) {
   EXPECT_EQ(e3.ci_high, e.ci_high);
 }
 
+TEST(Consistency, PooledBootstrapWithoutTiesMatchesBruteForce) {
+  // Continuous distances take the branch-free pass (no tie groups); it must equal re-ranking too.
+  const auto audio = random_matrix(15, 9, 6), latent = random_matrix(15, 9, 7);
+  nm::BootstrapOptions o;
+  o.resamples = 30;
+  o.seed = 5;
+  o.level = 0.8;
+  std::vector<double> stats;
+  for (std::size_t b = 0; b < 30; ++b) {
+    const auto counts = nm::resample_counts(15, o.seed, b);
+    std::vector<double> x, y;
+    for (std::size_t i = 0; i < 15; ++i)
+      for (std::uint32_t c = 0; c < counts[i]; ++c)
+        for (std::size_t j = 0; j < 9; ++j) { x.push_back(audio(i, j)); y.push_back(latent(i, j)); }
+    stats.push_back(nm::spearman(x.data(), y.data(), x.size()));
+  }
+  const auto e = nm::bootstrap_pooled_spearman(audio, latent, o);
+  EXPECT_NEAR(e.value, nm::pooled_spearman(audio, latent), 1e-12);
+  EXPECT_NEAR(e.ci_low, nm::percentile(stats, 10), 1e-12);
+  EXPECT_NEAR(e.ci_high, nm::percentile(stats, 90), 1e-12);
+}
+
 TEST(Bootstrap, ContainsPointEstimateAndShrinksWithN) {
   auto make = [](std::size_t n) {
     nnr::Rng rng(11);
