@@ -1,5 +1,8 @@
 // Decoding through libavformat/libavcodec and resampling through libswresample.
 #include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -110,7 +113,7 @@ SwrPtr mono_resampler(const AVCodecContext* dec, int sample_rate, const std::str
   SwrContext* raw_swr = swr_alloc();
   SwrPtr swr(raw_swr);
   AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
-  AVChannelLayout in_layout;
+  AVChannelLayout in_layout{};  // zeroed: av_channel_layout_copy frees the destination first
   if (dec->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC)
     av_channel_layout_default(&in_layout, dec->ch_layout.nb_channels);
   else
@@ -129,6 +132,54 @@ SwrPtr mono_resampler(const AVCodecContext* dec, int sample_rate, const std::str
     throw_internal("audio: cannot set up resampler (" + name + "): " + av_err(rc));
 
   return swr;
+}
+
+/// A WAV file's length as its header states it (data chunk size / byte rate), or -1 when the header
+/// cannot say (no RIFF/WAVE, no fmt or data chunk, the 0xFFFFFFFF "unknown size" of streamed WAVs).
+/// libav's wav demuxer trims its duration to the file size, so the header is read here.
+double wav_header_seconds(const std::string& name) {
+  std::ifstream f(name, std::ios::binary);
+  char riff[12];
+  if (!f.read(riff, 12) || std::memcmp(riff, "RIFF", 4) != 0 || std::memcmp(riff + 8, "WAVE", 4) != 0) return -1;
+  std::uint32_t byte_rate = 0;
+  for (int chunks = 0; chunks < 64; ++chunks) {
+    char head[8];
+    if (!f.read(head, 8)) return -1;
+    std::uint32_t size = 0;
+    std::memcpy(&size, head + 4, 4);  // little-endian, as x86-64
+    if (std::memcmp(head, "fmt ", 4) == 0) {
+      char fmt[16];
+      if (size < 16 || !f.read(fmt, 16)) return -1;
+      std::memcpy(&byte_rate, fmt + 8, 4);
+      f.seekg(static_cast<std::streamoff>(size - 16 + (size & 1)), std::ios::cur);
+    } else if (std::memcmp(head, "data", 4) == 0) {
+      if (byte_rate == 0 || size == 0xFFFFFFFFu) return -1;
+      return static_cast<double>(size) / byte_rate;
+    } else {
+      f.seekg(static_cast<std::streamoff>(size + (size & 1)), std::ios::cur);
+    }
+  }
+  return -1;
+}
+
+/// WAV and FLAC headers state the length exactly (data chunk size, STREAMINFO total samples): a file that
+/// decodes shorter than its header by more than 10 ms and 1 % was cut (a copy or a download that stopped).
+/// That is an error, never a short clip passed on as ok. Other formats' header lengths are estimates
+/// (MP3 without a Xing frame, Ogg), so they are not checked.
+void check_not_truncated(const AVFormatContext* fmt, const AVStream* stream, std::size_t decoded, int sample_rate,
+                         const std::string& name) {
+  const std::string format = fmt->iformat && fmt->iformat->name ? fmt->iformat->name : "";
+  double declared = -1;
+  if (format == "wav") declared = wav_header_seconds(name);
+  else if (format == "flac" && stream->duration != AV_NOPTS_VALUE && stream->duration > 0)
+    declared = static_cast<double>(stream->duration) * av_q2d(stream->time_base);
+  if (declared <= 0) return;
+  const double got = static_cast<double>(decoded) / sample_rate;
+  if (declared - got > std::max(0.01, 0.01 * declared)) {
+    char msg[96];
+    std::snprintf(msg, sizeof msg, "its header promises %.2f s but only %.2f s decode", declared, got);
+    throw_input("audio: truncated file (" + name + "): " + msg + "; copy or export it again");
+  }
 }
 
 }  // namespace
@@ -186,6 +237,7 @@ std::vector<float> decode_audio(const std::filesystem::path& path, int sample_ra
   if (out.empty())
     throw_input("audio: no decodable audio (" + name + ")" +
                 (decode_errors ? ", the data is corrupt" : "") + "; re-export or remove it");
+  check_not_truncated(fmt.get(), fmt->streams[stream_index], out.size(), sample_rate, name);
   return out;
 }
 
