@@ -107,6 +107,23 @@ TEST(Consistency, PerClipExcludesOwnOriginal) {
   EXPECT_LT(nm::pooled_spearman(a, l), 1.0);
 }
 
+namespace {
+// The pooled rho of each resample by brute force: the resampled rows written out and re-ranked.
+std::vector<double> brute_force_pooled(const nnr::MatrixD& audio, const nnr::MatrixD& latent, std::uint64_t seed,
+                                       std::size_t resamples) {
+  std::vector<double> stats;
+  for (std::size_t b = 0; b < resamples; ++b) {
+    const auto counts = nm::resample_counts(audio.rows, seed, b);
+    std::vector<double> x, y;
+    for (std::size_t i = 0; i < audio.rows; ++i)
+      for (std::uint32_t c = 0; c < counts[i]; ++c)
+        for (std::size_t j = 0; j < audio.cols; ++j) { x.push_back(audio(i, j)); y.push_back(latent(i, j)); }
+    stats.push_back(nm::spearman(x.data(), y.data(), x.size()));
+  }
+  return stats;
+}
+}  // namespace
+
 TEST(Consistency, PooledBootstrapMatchesBruteForce) {
   // The weighted-rank shortcut equals re-ranking the explicitly resampled pooled vector (ties included).
   auto audio = random_matrix(12, 7, 4), latent = random_matrix(12, 7, 5);
@@ -115,15 +132,7 @@ TEST(Consistency, PooledBootstrapMatchesBruteForce) {
   o.resamples = 20;
   o.seed = 77;
   o.level = 0.5;
-  std::vector<double> stats;
-  for (std::size_t b = 0; b < 20; ++b) {
-    const auto counts = nm::resample_counts(12, o.seed, b);
-    std::vector<double> x, y;
-    for (std::size_t i = 0; i < 12; ++i)
-      for (std::uint32_t c = 0; c < counts[i]; ++c)
-        for (std::size_t j = 0; j < 7; ++j) { x.push_back(audio(i, j)); y.push_back(latent(i, j)); }
-    stats.push_back(nm::spearman(x.data(), y.data(), x.size()));
-  }
+  const auto stats = brute_force_pooled(audio, latent, o.seed, 20);
   const auto e = nm::bootstrap_pooled_spearman(audio, latent, o);
   EXPECT_NEAR(e.ci_low, nm::percentile(stats, 25), 1e-12);
   EXPECT_NEAR(e.ci_high, nm::percentile(stats, 75), 1e-12);
@@ -140,15 +149,7 @@ TEST(Consistency, PooledBootstrapWithoutTiesMatchesBruteForce) {
   o.resamples = 30;
   o.seed = 5;
   o.level = 0.8;
-  std::vector<double> stats;
-  for (std::size_t b = 0; b < 30; ++b) {
-    const auto counts = nm::resample_counts(15, o.seed, b);
-    std::vector<double> x, y;
-    for (std::size_t i = 0; i < 15; ++i)
-      for (std::uint32_t c = 0; c < counts[i]; ++c)
-        for (std::size_t j = 0; j < 9; ++j) { x.push_back(audio(i, j)); y.push_back(latent(i, j)); }
-    stats.push_back(nm::spearman(x.data(), y.data(), x.size()));
-  }
+  const auto stats = brute_force_pooled(audio, latent, o.seed, 30);
   const auto e = nm::bootstrap_pooled_spearman(audio, latent, o);
   EXPECT_NEAR(e.value, nm::pooled_spearman(audio, latent), 1e-12);
   EXPECT_NEAR(e.ci_low, nm::percentile(stats, 10), 1e-12);
