@@ -20,7 +20,17 @@ void add_common_options(CLI::App& app, CommonOptions& o, unsigned flags) {
            "--threads", [&o](int t) { o.threads = t; o.threads_given = true; },
            "worker threads (default: $NNR_THREADS, $SLURM_CPUS_PER_TASK, else all cores); results do "
            "not depend on it")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Validator(
+            [](const std::string& v) {
+              // CLI::NonNegativeNumber would print its bound, DBL_MAX, as a 309-digit number.
+              try {
+                std::size_t used = 0;
+                if (std::stoi(v, &used) >= 0 && used == v.size()) return std::string();
+              } catch (const std::exception&) {
+              }
+              return "must be a whole number >= 0 (0 = the default), got " + v;
+            },
+            "INT>=0"));
   if (flags & kDevice)
     app.add_option("--device", o.device, "compute device for neural networks")
         ->check(CLI::IsMember({"cpu", "cuda"}));

@@ -45,6 +45,17 @@ void add_metric_rows(Rows& out, metrics::MetricScope scope, metrics::MetricInput
                      const EvaluateOptions& o, std::uint64_t seed) {
   in.boot = boot(o, seed);
   in.boot_pooled = boot(o, seed, true);
+  const MatrixD* d = in.space ? in.space : in.audio;
+  const std::string what = encoder + " " + space + (da.empty() ? "" : "/" + da) + (dl.empty() ? "" : "/" + dl);
+  if (d->rows == 0 || d->cols == 0) {
+    // E.g. all-NaN embeddings, or every row of the setting failed: no metric is defined; say so and go on.
+    spdlog::warn("{}: {} {}: no clip usable in both {} and OG (NaN embeddings or failed rows); no {} rows",
+                 kComponent, s.id, what, s.id, space);
+    return;
+  }
+  if (d->cols == 1)
+    spdlog::warn("{}: {} {}: only 1 clip; C_W is 1 by construction and intervals are empty", kComponent, s.id,
+                 what);
   for (const auto& m : metrics::metric_registry().entries())
     if (m.scope == scope)
       for (const auto& r : metrics::compute_metric(m, in))

@@ -20,7 +20,9 @@ bool CsvTable::has_column(const std::string& name) const {
   return false;
 }
 
-CsvTable parse_csv(const std::string& text, const std::string& source) {
+CsvTable parse_csv(const std::string& text_in, const std::string& source) {
+  // A UTF-8 byte-order mark (spreadsheet exports) is not part of the first column's name.
+  const std::string text = text_in.rfind("\xEF\xBB\xBF", 0) == 0 ? text_in.substr(3) : text_in;
   CsvTable table;
   table.source = source;
   std::vector<std::string> row;

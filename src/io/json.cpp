@@ -11,6 +11,9 @@ Json load_json(const std::filesystem::path& path) {
     return Json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     throw_config("json: cannot parse (" + path.string() + "): " + e.what());
+  } catch (const nlohmann::json::out_of_range& e) {  // a number beyond double, e.g. 1e999
+    throw_config("json: a number is out of range (" + path.string() + "): " + e.what() +
+                 "; write finite numbers");
   }
 }
 

@@ -437,7 +437,13 @@ StageSummary run_transform_stage(const StageOptions& o) {
   ctx.o = &o;
   ctx.grid = load_grid(o.grid);
   build_transforms(ctx, o);
-  for (const auto& s : ctx.grid.settings) ctx.transforms.at(s.transform)->check_magnitude(s.magnitude);
+  for (const auto& s : ctx.grid.settings) {
+    try {
+      ctx.transforms.at(s.transform)->check_magnitude(s.magnitude);
+    } catch (const Error& e) {  // name the grid, so the user knows which file to fix
+      throw Error(e.kind(), std::string(e.what()) + " (grid " + o.grid + ", setting " + s.id + ")");
+    }
+  }
   ctx.clips = list_clips(o.input);
   if (ctx.clips.empty())
     throw_input("nnr-transform: no audio files in the input (" + o.input.string() + ")");

@@ -2,6 +2,8 @@
 // embedding and an "identity" embedding = MFCC means), run the real nnr-evaluate, check the CSVs.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -122,4 +124,23 @@ TEST(CliNnrEvaluate, ClearErrors) {
   fs::create_directories(kWork / "empty");
   EXPECT_EQ(run_app("--run " + (kWork / "empty").string(), "nomanifest"), 3);
   EXPECT_NE(nnr::io::read_file(kWork / "nomanifest.err").find("manifest.csv"), std::string::npos);
+}
+
+// All-NaN embeddings (an encoder that failed on every clip): the run goes on with one warning per cell and
+// no rows for that encoder, instead of "delta needs at least one original (N=0)".
+TEST(CliNnrEvaluate, AllNanEmbeddingsWarnAndTheRunGoesOn) {
+  const auto run = make_run("nan");
+  std::vector<float> nan(12 * 8, std::numeric_limits<float>::quiet_NaN());
+  nnr::io::write_npy(run / "embeddings" / "broken.npy", nan, {12, 8});
+  ASSERT_EQ(run_app("--run " + run.string() + " --config " + (run / "config.json").string() +
+                        " --threads 2 --audio-distances dtw",
+                    "nan"),
+            0)
+      << nnr::io::read_file(kWork / "nan.err");
+  const auto v = values(run / "results" / "consistency.csv");
+  EXPECT_EQ(v.at("identity|C_W||euclidean|mean|OG"), "1");
+  for (const auto& [key, value] : v) EXPECT_NE(key.rfind("broken|", 0), 0u) << key;
+  const std::string log = nnr::io::read_file(kWork / "nan.err") + nnr::io::read_file(kWork / "nan.out");
+  EXPECT_NE(log.find("broken latent"), std::string::npos) << log;
+  EXPECT_EQ(log.find("N=0"), std::string::npos) << log;
 }

@@ -77,6 +77,19 @@ set +e
 set -e
 [ $rc -eq 2 ] || fail "bad JSON: exit $rc"
 grep -q "broken.json" "$W/bg.log" || fail "bad JSON message does not name the file"
+# A magnitude out of a member's range, and a number beyond double: both name the grid file.
+echo '{"PS": [99]}' > "$W/range.json"
+set +e
+"$APP" --input "$W/in" --out "$W/bg" --grid "$W/range.json" 2> "$W/bg.log"; rc=$?
+set -e
+[ $rc -eq 2 ] || fail "out-of-range magnitude: exit $rc"
+grep -q "range.json" "$W/bg.log" && grep -q "PS_\[99\]" "$W/bg.log" || fail "range error does not name the grid: $(cat "$W/bg.log")"
+echo '{"PN": [1e999]}' > "$W/huge.json"
+set +e
+"$APP" --input "$W/in" --out "$W/bg" --grid "$W/huge.json" 2> "$W/bg.log"; rc=$?
+set -e
+[ $rc -eq 2 ] || fail "1e999: exit $rc"
+grep -q "huge.json" "$W/bg.log" && grep -q "out of range" "$W/bg.log" || fail "1e999 message: $(cat "$W/bg.log")"
 
 # Only bad inputs: failed rows with reasons, a warning each, non-zero exit.
 set +e

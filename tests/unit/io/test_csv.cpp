@@ -27,3 +27,10 @@ TEST(Csv, NumbersRoundTrip) {
   EXPECT_EQ(nnr::io::format_number(std::nan("")), "nan");
   EXPECT_EQ(std::stod(nnr::io::format_number(1.0 / 3.0)), 1.0 / 3.0);
 }
+
+// Spreadsheet exports start with a UTF-8 byte-order mark; it must not become part of the first column name.
+TEST(Csv, Utf8BomIsNotPartOfTheFirstColumn) {
+  const auto t = nnr::io::parse_csv("\xEF\xBB\xBFpath,label\na.wav,x\n", "bom.csv");
+  EXPECT_TRUE(t.has_column("path"));
+  EXPECT_EQ(t.rows.at(0).at(t.column("path")), "a.wav");
+}
