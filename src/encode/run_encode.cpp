@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <future>
 #include <limits>
@@ -56,6 +59,19 @@ Paths output_paths(const fs::path& run, const std::string& name, const Shard& s)
   if (s.whole()) return whole;
   return {io::shard_path(whole.embeddings, s), io::shard_path(whole.sidecar, s), io::shard_path(whole.predictions, s),
           io::shard_path(whole.classes, s)};
+}
+
+/// Creates `dir` and writes and removes a probe file in it; Error(io) naming the directory otherwise.
+void ensure_writable(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  const fs::path probe = dir / (".nnr-write-probe-" + std::to_string(::getpid()));
+  std::FILE* f = ec ? nullptr : std::fopen(probe.c_str(), "wb");
+  if (!f)
+    throw_io("nnr-encode: cannot write to " + dir.string() + (ec ? " (" + ec.message() + ")" : "") +
+             "; fix its permissions or choose another --run");
+  std::fclose(f);
+  fs::remove(probe, ec);
 }
 
 std::size_t npy_rows(const fs::path& p) {
@@ -294,6 +310,9 @@ EncodeSummary run_encode(const EncodeOptions& options) {
                  range.end, rows.size(), o.encoder, to_string(o.window), paths.embeddings.string());
     return sum;
   }
+
+  // Find an unwritable output directory now, not after encoding every row.
+  for (const fs::path& p : {paths.embeddings, paths.predictions}) ensure_writable(p.parent_path());
 
   const int threads = resolve_threads(o.threads);
   EncoderSettings settings;

@@ -32,6 +32,13 @@ class EnvNoise final : public Transform {
     noise_ = audio::decode_audio(p_.noise_file, sample_rate);
     if (rms(noise_) == 0.0)
       throw_config("transform: the noise recording is silent (noise_file=" + p_.noise_file + "); use another file");
+    // Looping a very short recording adds a periodic buzz, not an environment: at least one loudness
+    // block (0.4 s, the shortest clip nnr-transform takes too).
+    constexpr double kMinSeconds = 0.4;
+    if (static_cast<double>(noise_.size()) < kMinSeconds * sample_rate)
+      throw_config("transform: the noise recording is too short (noise_file=" + p_.noise_file + ", " +
+                   std::to_string(static_cast<double>(noise_.size()) / sample_rate).substr(0, 5) +
+                   " s); EN needs at least 1 s of noise to loop");
   }
   nlohmann::json params() const override { return p_.to_json(); }
   std::string code() const override { return "EN"; }

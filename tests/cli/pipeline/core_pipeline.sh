@@ -33,6 +33,12 @@ echo '{"PN": [30, 10], "TS": [1.1]}' > "$W/grid.json"
 [ "$(wc -l < "$W/run/manifest.csv")" -eq 17 ] || fail "expected 16 manifest rows + header"
 
 "$ENCODE" --help | grep -q "mfcc" || fail "nnr-encode --help lists no mfcc encoder"
+# An output directory that cannot be written is found before any encoding (here: embeddings is a file).
+mkdir -p "$W/ro" && cp "$W/run/manifest.csv" "$W/ro/" && : > "$W/ro/embeddings"
+set +e
+err=$("$ENCODE" -q --run "$W/ro" --encoder mfcc 2>&1); rc=$?
+set -e
+[ "$rc" = 3 ] && echo "$err" | grep -q "cannot write to .*embeddings" || fail "unwritable output: rc=$rc: $err"
 "$ENCODE" -q --run "$W/run" --encoder mfcc --threads 2
 [ -f "$W/run/embeddings/mfcc.npy" ] || fail "no embeddings/mfcc.npy"
 /usr/bin/python3 - "$W/run/embeddings/mfcc.npy" <<'PY' || fail "embeddings/mfcc.npy is not 16 x 144 finite float32"

@@ -75,6 +75,15 @@ TEST(EnvNoise, ReachesTargetSnrAndLoopsShortRecordings) {
   EXPECT_NE(en->apply(x, 3, 5).audio, en->apply(x, 3, 6).audio);  // offset from the seed
   EXPECT_THROW(make("EN"), Error);  // no noise file
   EXPECT_THROW(make("EN", {{"noise_file", (dir / "missing.wav").string()}}), Error);
+  // A 10 ms recording would loop into a buzz: a config error naming the file.
+  audio::write_audio(dir / "blip.wav", test::white_noise(0.01, 0.1, 5), kSr, audio::SampleFormat::float32);
+  try {
+    make("EN", {{"noise_file", (dir / "blip.wav").string()}});
+    ADD_FAILURE() << "a 10 ms noise file was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("blip.wav"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("too short"), std::string::npos) << e.what();
+  }
 }
 
 /// Frequency of the middle of `y` (edges skipped: onset/offset transients).
