@@ -1,10 +1,14 @@
 // Decoding through libavformat/libavcodec and resampling through libswresample.
 #include <cmath>
+#include <cstdarg>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <string>
+
+#include <spdlog/spdlog.h>
 
 #include "nnr/audio/audio_file.hpp"
 #include "nnr/core/error.hpp"
@@ -48,8 +52,24 @@ void convert(SwrContext* swr, const AVFrame* frame, int in_rate, int out_rate, s
 
 }  // namespace
 
+void detail::route_libav_logs() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    av_log_set_level(AV_LOG_WARNING);
+    av_log_set_callback([](void* avcl, int level, const char* fmt, va_list vl) {
+      if (level > av_log_get_level()) return;
+      char line[1024];
+      int print_prefix = 1;
+      av_log_format_line2(avcl, level, fmt, vl, line, sizeof line, &print_prefix);
+      std::string text(line);
+      while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+      if (!text.empty()) spdlog::debug("libav: {}", text);
+    });
+  });
+}
+
 double probe_duration_s(const std::filesystem::path& path) {
-  av_log_set_level(AV_LOG_ERROR);
+  detail::route_libav_logs();
   AVFormatContext* raw_fmt = nullptr;
   if (avformat_open_input(&raw_fmt, path.string().c_str(), nullptr, nullptr) < 0) return std::nan("");
   FormatPtr fmt(raw_fmt);
@@ -77,7 +97,7 @@ struct Decoder {
 
 /// Opens `name`'s best audio stream; Error(input) naming the file for anything unreadable.
 Decoder open_decoder(const std::string& name) {
-  av_log_set_level(AV_LOG_ERROR);
+  detail::route_libav_logs();
   AVFormatContext* raw_fmt = nullptr;
   if (int rc = avformat_open_input(&raw_fmt, name.c_str(), nullptr, nullptr); rc < 0)
     throw_input("audio: not a readable audio file (" + name + "): " + av_err(rc));

@@ -36,6 +36,11 @@ using SwrPtr = std::unique_ptr<SwrContext, SwrFreer>;
 using FramePtr = std::unique_ptr<AVFrame, FrameFreer>;
 using PacketPtr = std::unique_ptr<AVPacket, PacketFreer>;
 
+/// Routes libav's own log lines ("[mp3 @ 0x...] Failed to read frame size") to spdlog at debug level,
+/// so the user sees nnr's one-line error instead of both (nnr-* -v shows them). Idempotent, thread-safe;
+/// every entry point that opens a libav object calls it.
+void route_libav_logs();
+
 /// libav's message for an error code.
 inline std::string av_err(int code) {
   char buf[AV_ERROR_MAX_STRING_SIZE] = {0};

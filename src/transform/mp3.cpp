@@ -38,6 +38,7 @@ std::string valid_bitrates() {
 
 /// Encodes and decodes `x` at `sr` Hz and `kbps`; returns the decoded samples and their rate.
 std::vector<float> round_trip(const std::vector<float>& x, int sr, int kbps, int& out_rate) {
+  audio::detail::route_libav_logs();
   const AVCodec* enc = avcodec_find_encoder_by_name("libmp3lame");
   if (!enc) throw_internal("transform MP: FFmpeg has no libmp3lame encoder; install libavcodec with LAME");
   const AVCodec* dec = avcodec_find_decoder_by_name("mp3float");

@@ -71,7 +71,10 @@ TEST(AudioFile, TruncatedWavAndFlacAreErrors) {
     const std::string bytes = nnr::io::read_file(tmp(name));
     const std::string cut = std::string("cut_") + name;
     nnr::io::write_file_atomic(tmp(cut), bytes.substr(0, bytes.size() / 4));
+    testing::internal::CaptureStderr();
     const std::string e = error_of(tmp(cut));
+    const std::string libav_lines = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(libav_lines.find(" @ 0x"), std::string::npos) << "libav printed its own line: " << libav_lines;
     EXPECT_NE(e.find("truncated"), std::string::npos) << name << ": " << e;
     EXPECT_NE(e.find(cut), std::string::npos) << e;
   }
