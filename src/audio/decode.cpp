@@ -258,6 +258,11 @@ std::vector<float> decode_audio(const std::filesystem::path& path, int sample_ra
     throw_input("audio: no decodable audio (" + name + ")" +
                 (decode_errors ? ", the data is corrupt" : "") + "; re-export or remove it");
   check_not_truncated(fmt.get(), fmt->streams[stream_index], out.size(), sample_rate, name);
+  for (std::size_t i = 0; i < out.size(); ++i)  // float WAVs can hold NaN/inf; every stage would choke later
+    if (!std::isfinite(out[i]))
+      throw_input("audio: non-finite sample (" + name + ", sample " + std::to_string(i) + " at " +
+                  std::to_string(static_cast<double>(i) / sample_rate).substr(0, 6) +
+                  " s); the file is corrupt or was written with NaN/inf, export it again");
   return out;
 }
 

@@ -79,3 +79,15 @@ TEST(AudioFile, TruncatedWavAndFlacAreErrors) {
     EXPECT_NE(e.find(cut), std::string::npos) << e;
   }
 }
+
+// A float WAV holding a NaN is an error naming the file (not a training sample reported without its file).
+TEST(AudioFile, NonFiniteSampleNamesTheFile) {
+  write_audio(tmp("nan.wav"), nnr::test::sine(440.0, 0.5, 0.5), 22050, nnr::audio::SampleFormat::float32);
+  std::string bytes = nnr::io::read_file(tmp("nan.wav"));
+  const unsigned char nan_le[4] = {0x00, 0x00, 0xc0, 0x7f};  // quiet NaN, little-endian float
+  bytes.replace(bytes.size() - 400, 4, reinterpret_cast<const char*>(nan_le), 4);
+  nnr::io::write_file_atomic(tmp("nan.wav"), bytes);
+  const std::string e = error_of(tmp("nan.wav"));
+  EXPECT_NE(e.find("non-finite sample"), std::string::npos) << e;
+  EXPECT_NE(e.find("nan.wav"), std::string::npos) << e;
+}
