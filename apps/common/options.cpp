@@ -18,8 +18,9 @@ void add_common_options(CLI::App& app, CommonOptions& o, unsigned flags) {
   if (flags & kThreads)
     app.add_option_function<int>(
            "--threads", [&o](int t) { o.threads = t; o.threads_given = true; },
-           "worker threads (default: $NNR_THREADS, $SLURM_CPUS_PER_TASK, else all cores); results do "
-           "not depend on it")
+           "worker threads (default: $NNR_THREADS, $SLURM_CPUS_PER_TASK, else all cores). Corpus, transform, "
+           "encode and evaluate outputs do not depend on it; nnr-train's weights do (LibTorch's parallel "
+           "reductions sum in another order: docs/training.md)")
         ->check(CLI::Validator(
             [](const std::string& v) {
               // CLI::NonNegativeNumber would print its bound, DBL_MAX, as a 309-digit number.

@@ -336,6 +336,7 @@ Json write_model_meta(const fs::path& dir, const TrainOptions& o, const TrainCon
                {"data_dir", fs::absolute(o.data_dir).string()},
                {"data_cache", cache_mode_name(cache)},
                {"seed", o.seed},
+               {"threads", resolve_threads(o.threads)},  // weights depend on it (docs/training.md)
                {"train", cfg.to_json()},
                {"n_fft", features::kNetworkNFft},
                {"hop", features::kNetworkHop},
