@@ -64,32 +64,23 @@ rm "$W/r1/audio/TS/1.500/sweep.wav" "$W/r1/manifest.csv"
 grep -q "11 already done" "$W/resume.log" || { cat "$W/resume.log"; fail "resume did not skip finished items"; }
 cmp "$W/r3/manifest.csv" "$W/r1/manifest.csv" || fail "resumed manifest differs"
 
-# Bad grids: exit code 2 (config) with the file or valid names in the message.
-echo '{"PS": [1], "XYZ": [2]}' > "$W/badgrid.json"
-set +e
-"$APP" --input "$W/in" --out "$W/bg" --grid "$W/badgrid.json" 2> "$W/bg.log"; rc=$?
-set -e
-[ $rc -eq 2 ] || fail "unknown transform: exit $rc"
-grep -q "XYZ" "$W/bg.log" && grep -q "pitch_shift" "$W/bg.log" || fail "unknown transform message: $(cat "$W/bg.log")"
-echo '{"PS": [1,' > "$W/broken.json"
-set +e
-"$APP" --input "$W/in" --out "$W/bg" --grid "$W/broken.json" 2> "$W/bg.log"; rc=$?
-set -e
-[ $rc -eq 2 ] || fail "bad JSON: exit $rc"
-grep -q "broken.json" "$W/bg.log" || fail "bad JSON message does not name the file"
-# A magnitude out of a member's range, and a number beyond double: both name the grid file.
-echo '{"PS": [99]}' > "$W/range.json"
-set +e
-"$APP" --input "$W/in" --out "$W/bg" --grid "$W/range.json" 2> "$W/bg.log"; rc=$?
-set -e
-[ $rc -eq 2 ] || fail "out-of-range magnitude: exit $rc"
-grep -q "range.json" "$W/bg.log" && grep -q "PS_\[99\]" "$W/bg.log" || fail "range error does not name the grid: $(cat "$W/bg.log")"
-echo '{"PN": [1e999]}' > "$W/huge.json"
-set +e
-"$APP" --input "$W/in" --out "$W/bg" --grid "$W/huge.json" 2> "$W/bg.log"; rc=$?
-set -e
-[ $rc -eq 2 ] || fail "1e999: exit $rc"
-grep -q "huge.json" "$W/bg.log" && grep -q "out of range" "$W/bg.log" || fail "1e999 message: $(cat "$W/bg.log")"
+# Bad grids: exit code 2 (config), and the message holds every given pattern (the file, valid names, ...).
+bad_grid() {  # bad_grid NAME JSON PATTERN...
+  local name=$1 json=$2 rc
+  shift 2
+  echo "$json" > "$W/$name.json"
+  set +e
+  "$APP" --input "$W/in" --out "$W/bg" --grid "$W/$name.json" 2> "$W/bg.log"; rc=$?
+  set -e
+  [ $rc -eq 2 ] || fail "grid $name: exit $rc, expected 2"
+  for pattern in "$@"; do
+    grep -q -- "$pattern" "$W/bg.log" || fail "grid $name: message lacks '$pattern': $(cat "$W/bg.log")"
+  done
+}
+bad_grid badgrid '{"PS": [1], "XYZ": [2]}' XYZ pitch_shift
+bad_grid broken '{"PS": [1,' broken.json
+bad_grid range '{"PS": [99]}' range.json 'PS_\[99\]'   # a magnitude out of the member's range
+bad_grid huge '{"PN": [1e999]}' huge.json 'out of range'  # a number beyond double
 
 # Only bad inputs: failed rows with reasons, a warning each, non-zero exit.
 set +e
