@@ -29,9 +29,9 @@ std::pair<std::string, std::string> split_spec(const std::string& spec) {
 }
 
 std::string valid_names() {
-  std::string s;
-  for (const auto& e : encoder_registry().entries())
-    s += (s.empty() ? "" : ", ") + e.name + (e.takes_argument ? ":FILE" : "");
+  std::vector<std::string> names;
+  for (const auto& e : encoder_registry().entries()) names.push_back(e.name + (e.takes_argument ? ":FILE" : ""));
+  std::string s = join_names(names);
   if (encoder_registry().entries().size() == detail::core_encoder_count())
     s += " (the trained-network and TorchScript encoders need LibTorch: this program was built with "
          "NNR_WITH_TORCH=OFF)";

@@ -311,9 +311,6 @@ EncodeSummary run_encode(const EncodeOptions& options) {
     return sum;
   }
 
-  // Find an unwritable output directory now, not after encoding every row.
-  for (const fs::path& p : {paths.embeddings, paths.predictions}) ensure_writable(p.parent_path());
-
   const int threads = resolve_threads(o.threads);
   EncoderSettings settings;
   settings.models_dir = o.models_dir;
@@ -323,6 +320,10 @@ EncodeSummary run_encode(const EncodeOptions& options) {
   settings.config = o.config;
   auto enc = make_encoder(o.encoder, settings);
   const EncoderInfo& info = enc->info();
+  // Find an unwritable output directory now, not after encoding every row (predictions/ only for encoders
+  // that write predictions, so an MFCC run leaves no empty folder).
+  ensure_writable(paths.embeddings.parent_path());
+  if (!info.task.empty()) ensure_writable(paths.predictions.parent_path());
   spdlog::info("nnr-encode: {} -> {} x {} ({} window of {} samples, batch {}, {} threads)", o.encoder,
                range.size(), info.dim, to_string(o.window), info.window_samples, o.batch, threads);
 
