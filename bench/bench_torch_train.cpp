@@ -17,6 +17,7 @@
 
 #include "nnr/audio/audio_file.hpp"
 #include "nnr/core/parallel.hpp"
+#include "nnr/model/device.hpp"
 #include "nnr/model/networks.hpp"
 #include "nnr/train/clip_source.hpp"
 #include "support/signals.hpp"
@@ -28,7 +29,7 @@ namespace {
 constexpr int kBatch = 24;
 
 void BM_TrainStep(benchmark::State& state, Task task) {
-  torch::set_num_threads(nnr::resolve_threads(0));
+  nnr::model::prepare_cpu_runtime(nnr::resolve_threads(0));
   torch::manual_seed(0);
   const char* p = std::getenv("NNR_BENCH_PRESET");
   const ModelConfig cfg = model_preset(p ? p : "paper");

@@ -415,7 +415,7 @@ TrainSummary run_training(const TrainOptions& o) {
   const std::string tname = model::task_name(task);
   const TrainConfig cfg = TrainConfig::from_json(task, o.config);
   const int threads = resolve_threads(o.threads);
-  torch::set_num_threads(threads);
+  model::prepare_cpu_runtime(threads);
   const torch::Device device = model::parse_device(o.device);
 
   const fs::path dir = o.out_dir / "models" / tname;

@@ -98,7 +98,7 @@ class TorchScriptEncoder final : public Encoder {
       scaler_ = std::make_unique<features::Scaler>(features::load_scaler(scaler));
     }
     if (!fs::exists(file)) throw_io("encode: TorchScript file not found (file=" + file + ")");
-    if (threads_ > 0) at::set_num_threads(threads_);
+    model::prepare_cpu_runtime(threads_);
     try {
       module_ = torch::jit::load(file, device_);
     } catch (const c10::Error& e) {
@@ -196,7 +196,7 @@ class TaskEncoder final : public Encoder {
     if (!fs::exists(dir / "model.json"))
       throw_io("encode: no trained " + task + " model (dir=" + dir.string() + "); train it with nnr-train --task " +
                task + " or point --models at a directory holding " + task + "/model.json");
-    if (s.threads > 0) at::set_num_threads(s.threads);
+    model::prepare_cpu_runtime(s.threads);
     model_ = model::TrainedModel::load(dir, device_);
     if (model_->task() != task)
       throw_input("encode: model in " + dir.string() + " is for task " + model_->task() + ", not " + task);
