@@ -1,6 +1,10 @@
 // nnr-encode's encoders on one batch of 32 two-second windows (CPU): MFCC-144 and the task networks
-// (untrained weights; speed does not depend on them) for the paper and paper-code presets.
-// Run: build/bench/bench_torch_encode --benchmark_min_time=1
+// (untrained weights; speed does not depend on them) for the paper and paper-code presets, each through
+// the fused inference network nnr-encode uses (batch-norm folded in) and the plain eval-mode one
+// ("_plain"). Items are windows embedded and predicted, spectrogram included.
+// Compare with scripts/bench_encode_pytorch.py (the same AT network in PyTorch: eager and
+// torch.jit.optimize_for_inference) run on the same machine.
+// Run: NNR_THREADS=2 build/bench/bench_torch_encode --benchmark_min_time=4
 #include <benchmark/benchmark.h>
 
 #include "nnr/encode/encoder.hpp"
@@ -18,8 +22,9 @@ std::vector<std::vector<float>> windows(std::size_t n) {
   return w;
 }
 
-void run(benchmark::State& state, const std::string& spec, const std::string& preset) {
+void run(benchmark::State& state, const std::string& spec, const std::string& preset, bool fused = true) {
   nnr::encode::EncoderSettings s;
+  s.fused_inference = fused;
   s.batch = 32;
   s.threads = static_cast<int>(state.range(0));
   s.models_dir = kModels / preset;
@@ -29,6 +34,7 @@ void run(benchmark::State& state, const std::string& spec, const std::string& pr
   const auto w = windows(32);
   const std::vector<std::vector<float>> refs = spec == "vs" ? w : std::vector<std::vector<float>>{};
   nnr::MatrixF e, p;
+  enc->encode(w, refs, e, p);  // warm-up: oneDNN primitives, first allocations
   for (auto _ : state) {
     enc->encode(w, refs, e, p);
     benchmark::DoNotOptimize(e.data.data());
@@ -43,6 +49,10 @@ BENCHMARK_CAPTURE(run, mfcc, std::string("mfcc"), std::string(""))->Arg(1)->Arg(
 BENCHMARK_CAPTURE(run, at_paper, std::string("at"), std::string("paper"))->Arg(2)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(run, ae_paper, std::string("ae"), std::string("paper"))->Arg(2)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(run, vs_paper, std::string("vs"), std::string("paper"))->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(run, at_paper_plain, std::string("at"), std::string("paper"), false)->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(run, ir_paper, std::string("ir"), std::string("paper"))->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(run, ae_paper_plain, std::string("ae"), std::string("paper"), false)->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(run, vs_paper_plain, std::string("vs"), std::string("paper"), false)->Arg(2)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(run, at_paper_code, std::string("at"), std::string("paper-code"))->Arg(2)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

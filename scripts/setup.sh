@@ -18,8 +18,8 @@ PACKAGES=(
   libtorch-dev libopenblas0-openmp
   # demo corpus: soundfont rendering, singing voice, ambient noise
   libfluidsynth-dev fluid-soundfont-gm festival festvox-kallpc16k espeak-ng etw-data
-  # demo corpus: real produced music for AE training and the test set (game soundtracks, 74 MB)
-  frozen-bubble-data singularity-music
+  # demo corpus: real produced music for AE training and the test set (game soundtracks, 110 MB)
+  frozen-bubble-data singularity-music drascula-music
   # figures and the PyTorch comparison benchmark
   python3 python3-numpy python3-pandas python3-matplotlib python3-torch
   # a real local Slurm cluster for the cluster-script test (label slow)

@@ -40,7 +40,8 @@ bool is_audio_extension(const fs::path& p) {
 
 const std::vector<MusicPackage>& default_music_packages() {
   static const std::vector<MusicPackage> k = {{"frozen-bubble-data", "GPL-2"},
-                                              {"singularity-music", "CC-BY-SA-3.0"}};
+                                              {"singularity-music", "CC-BY-SA-3.0"},
+                                              {"drascula-music", "Drascula-License (BSD-like, DFSG-free)"}};
   return k;
 }
 
@@ -48,7 +49,9 @@ std::vector<fs::path> package_tracks(const std::string& package) {
   std::vector<fs::path> tracks;
   for (const auto& f : dpkg_file_list(package)) {
     std::error_code ec;
-    if (is_audio_extension(f) && fs::is_regular_file(f, ec) && fs::file_size(f, ec) >= 1000000) tracks.emplace_back(f);
+    // Symlinks skipped: drascula-music links each track from five language folders to audio/.
+    if (is_audio_extension(f) && !fs::is_symlink(f, ec) && fs::is_regular_file(f, ec) && fs::file_size(f, ec) >= 1000000)
+      tracks.emplace_back(f);
   }
   std::sort(tracks.begin(), tracks.end());
   return tracks;
@@ -77,7 +80,7 @@ std::vector<std::string> split_tracks(const std::vector<MusicTrack>& tracks, std
     return key[a] != key[b] ? key[a] < key[b] : tracks[a].path < tracks[b].path;
   });
   const auto quota = [&](double f) { return static_cast<std::size_t>(std::lround(f * static_cast<double>(n))); };
-  const std::size_t n_test = n == 0 ? 0 : std::max<std::size_t>(1, quota(0.25));
+  const std::size_t n_test = n == 0 ? 0 : std::max<std::size_t>(1, quota(0.3));
   const std::size_t n_valid = n >= 10 ? quota(0.1) : 0;
   std::vector<std::string> split(n, "train");
   for (std::size_t r = 0; r < n; ++r) split[order[r]] = r < n_test ? "test" : r < n_test + n_valid ? "valid" : "train";

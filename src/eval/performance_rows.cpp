@@ -27,6 +27,13 @@ void evaluate_performance(const Run& run, const Setting& s, const EvaluateOption
     const auto est = task->aggregate == "median" ? metrics::bootstrap_median(per_clip, b)
                                                  : metrics::bootstrap_mean(per_clip, b);
     add_performance(out, e.task, e.name, task->metric, s, est);
+    if (task->baseline_score && e.pred.cols > 1) {
+      const auto reference = task->baseline_score(in);
+      const auto rb = boot(o, derive_seed(o.seed, "performance", e.name + ":" + task->baseline, e.task, s.id));
+      add_performance(out, e.task, e.name + ":" + task->baseline, task->metric, s,
+                      task->aggregate == "median" ? metrics::bootstrap_median(reference, rb)
+                                                  : metrics::bootstrap_mean(reference, rb));
+    }
   }
 }
 

@@ -72,13 +72,20 @@ EncoderImpl::EncoderImpl(const ModelConfig& cfg) {
   }
 }
 
+torch::Tensor EncoderImpl::conv_block(std::size_t i, const torch::Tensor& x) {
+  const torch::Tensor h = F::pad(x, F::PadFuncOptions({1, 1, 1, 1}).mode(torch::kReflect));
+  if (!fused_weight_.empty()) {
+    if (is_training()) throw_internal("model: an inference-only (fused) network cannot be trained");
+    return torch::conv2d(h, fused_weight_[i], fused_bias_[i]).relu_();
+  }
+  return torch::relu(bns_[i]->as<torch::nn::BatchNorm2d>()->forward(convs_[i]->as<torch::nn::Conv2d>()->forward(h)));
+}
+
 EncoderOutput EncoderImpl::forward_full(const torch::Tensor& x, bool keep_activations) {
   EncoderOutput o;
   torch::Tensor h = x;
   for (std::size_t i = 0; i < convs_->size(); ++i) {
-    h = F::pad(h, F::PadFuncOptions({1, 1, 1, 1}).mode(torch::kReflect));
-    h = convs_[i]->as<torch::nn::Conv2d>()->forward(h);
-    h = torch::relu(bns_[i]->as<torch::nn::BatchNorm2d>()->forward(h));
+    h = conv_block(i, h);
     o.sizes.push_back({h.size(2), h.size(3)});
     if (keep_activations) o.activations.push_back(h);
     auto [pooled, idx] = torch::max_pool2d_with_indices(h, {2, 2}, {2, 2});
@@ -92,12 +99,7 @@ EncoderOutput EncoderImpl::forward_full(const torch::Tensor& x, bool keep_activa
 
 torch::Tensor EncoderImpl::forward(const torch::Tensor& x) {
   torch::Tensor h = x;
-  for (std::size_t i = 0; i < convs_->size(); ++i) {
-    h = F::pad(h, F::PadFuncOptions({1, 1, 1, 1}).mode(torch::kReflect));
-    h = convs_[i]->as<torch::nn::Conv2d>()->forward(h);
-    h = torch::relu(bns_[i]->as<torch::nn::BatchNorm2d>()->forward(h));
-    h = torch::max_pool2d(h, {2, 2}, {2, 2});
-  }
+  for (std::size_t i = 0; i < convs_->size(); ++i) h = torch::max_pool2d(conv_block(i, h), {2, 2}, {2, 2});
   return h.mean({2, 3});
 }
 
@@ -125,10 +127,19 @@ torch::Tensor DecoderImpl::forward(const EncoderOutput& e) {
     const std::size_t i = L - 1 - k;
     h = torch::max_unpool2d(h, e.indices[i], e.sizes[i]);
     if (skip_) h = h + e.activations[i];
-    h = deconvs_[k]->as<torch::nn::ConvTranspose2d>()->forward(h);
-    if (i > 0) h = torch::relu(bns_[k]->as<torch::nn::BatchNorm2d>()->forward(h));
+    h = deconv_block(k, h);
   }
   return h;
+}
+
+torch::Tensor DecoderImpl::deconv_block(std::size_t k, const torch::Tensor& x) {
+  const bool last = k + 1 == deconvs_->size();
+  if (!fused_weight_.empty()) {
+    torch::Tensor h = torch::conv_transpose2d(x, fused_weight_[k], fused_bias_[k], 1, 1);
+    return last ? h : h.relu_();
+  }
+  const torch::Tensor h = deconvs_[k]->as<torch::nn::ConvTranspose2d>()->forward(x);
+  return last ? h : torch::relu(bns_[k]->as<torch::nn::BatchNorm2d>()->forward(h));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -192,6 +203,7 @@ ClassifierNet::ClassifierNet(Task task, const ModelConfig& cfg, int n_outputs)
 }
 
 torch::Tensor ClassifierNet::embed(const torch::Tensor& x) {
+  if (fused_fc1_weight_.defined()) return torch::linear(encoder_->forward(x), fused_fc1_weight_, fused_fc1_bias_).relu_();
   return torch::relu(bn_->forward(fc1_->forward(encoder_->forward(x))));
 }
 

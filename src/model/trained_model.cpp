@@ -19,7 +19,7 @@ std::size_t input_samples_for(int frames) {
 
 TrainedModel::~TrainedModel() = default;
 
-std::unique_ptr<TrainedModel> TrainedModel::load(const std::filesystem::path& dir, torch::Device device) {
+std::unique_ptr<TrainedModel> TrainedModel::load(const std::filesystem::path& dir, torch::Device device, bool fused) {
   const auto json_path = dir / "model.json";
   if (!std::filesystem::exists(json_path))
     throw_io("model: no model.json in " + dir.string() + "; train one with nnr-train --out RUN_DIR");
@@ -47,6 +47,7 @@ std::unique_ptr<TrainedModel> TrainedModel::load(const std::filesystem::path& di
   load_weights(*m->net_, dir / "model.pt", device);
   m->net_->to(device);
   m->net_->eval();
+  if (fused) m->net_->fuse_for_inference();
   return m;
 }
 

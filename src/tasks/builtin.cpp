@@ -26,6 +26,16 @@ std::vector<double> first_column(const ScoreInput& in) {
   return v;
 }
 
+// AE's and VS's baselines: the second value the encoder wrote per clip.
+std::vector<double> second_column(const ScoreInput& in) {
+  std::vector<double> v;
+  for (std::size_t r : *in.rows) {
+    const float x = in.pred->cols > 1 ? (*in.pred)(r, 1) : std::numeric_limits<float>::quiet_NaN();
+    v.push_back(std::isnan(x) ? kNaN : static_cast<double>(x));
+  }
+  return v;
+}
+
 // AT: clip-wise ROC AUC over the tags (AUC^C).
 std::vector<double> clip_auc(const ScoreInput& in) {
   const MatrixF& p = *in.pred;
@@ -66,13 +76,13 @@ const Registry<TaskEntry>& task_registry() {
   using L = DataLayout;
   // name, description, params | label, metric, metric label, train metric, higher is better, aggregate,
   // network, objective, data layout, needs labels, needs reference, predictions | epochs, batch,
-  // valid fraction, valid crops | score
+  // valid fraction, valid crops | score | baseline
   static const Registry<TaskEntry> table{
       "task",
       {
           {{"ae", "autoencoder: reconstruct the input spectrogram", {}}, "AE", "mse", "MSE", "mse", false, "mean",
-           N::autoencoder, O::reconstruct, L::listed_clips, false, false, "reconstruction MSE", 500, 48, 0.1, 1,
-           &first_column},
+           N::autoencoder, O::reconstruct, L::listed_clips, false, false, "reconstruction MSE and the training mean's MSE", 500, 48, 0.1, 1,
+           &first_column, "train_mean", &second_column},
           {{"at", "auto-tagging: the clip's tags (multi-label)", {}}, "AT", "auc_c", "AUC$^C$", "auc", true, "mean",
            N::classifier, O::multi_label, L::listed_clips, true, false, "tag probabilities", 200, 128, 0.1, 1,
            &clip_auc},
@@ -80,8 +90,8 @@ const Registry<TaskEntry>& task_registry() {
            "accuracy", true, "mean", N::classifier, O::single_label, L::class_folders, true, false,
            "class probabilities", 500, 128, 0.1, 1, &top1_correct},
           {{"vs", "vocal separation: a U-Net mask for the vocal stem", {}}, "VS", "sdr", "SDR (dB)", "sdr", true,
-           "median", N::unet, O::source_mask, L::stem_folders, false, true, "vocals SDR (dB)", 5000, 48, 0.3, 4,
-           &first_column},
+           "median", N::unet, O::source_mask, L::stem_folders, false, true, "vocals SDR (dB) and the mixture's SDR", 5000, 48, 0.3, 4,
+           &first_column, "mixture", &second_column},
       }};
   return table;
 }

@@ -58,8 +58,12 @@ nlohmann::json builtin_json(const std::string& name) {
     return J{{"PS", sorted_union(kPsCoarse, kPsFine)}, {"TS", sorted_union(kTsCoarse, kTsFine)},
              {"PN", sorted_union(kSnrCoarse, kSnrFine)}, {"EN", sorted_union(kSnrCoarse, kSnrFine)},
              {"MP", sorted_union(kMpCoarse, kMpFine)}};
-  if (name == "demo")  // a mild and a strong setting per transform: 10 settings
-    return J{{"PS", {-12, 1}}, {"TS", {0.5, 1.04}}, {"PN", {6, 30}}, {"EN", {6, 30}}, {"MP", {8, 128}}};
+  if (name == "demo")  // 5-8 magnitudes per family, the paper's smallest to large ones: curves, 33 settings
+    return J{{"PS", {-12, -4, -1, -0.25, 0.25, 1, 4, 12}},
+             {"TS", {0.5, 0.8, 0.94, 0.98, 1.02, 1.06, 1.2, 1.5}},
+             {"PN", {-6, 3, 9, 15, 21, 30}},
+             {"EN", {-6, 3, 9, 15, 21, 30}},
+             {"MP", {8, 32, 64, 128, 192}}};
   return nullptr;
 }
 

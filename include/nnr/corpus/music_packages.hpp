@@ -40,7 +40,7 @@ std::vector<std::filesystem::path> package_tracks(const std::string& package);
 /// `--no-music-packages`) for a package that is not installed or ships no track.
 std::vector<MusicTrack> music_tracks(const std::vector<MusicPackage>& packages);
 
-/// Where each track goes: "test" for a quarter of them (at least one), "valid" for a tenth when there are
+/// Where each track goes: "test" for 30 % of them (at least one), "valid" for a tenth when there are
 /// ten or more, else "train"; drawn by a seeded shuffle of the track paths (independent of their order).
 std::vector<std::string> split_tracks(const std::vector<MusicTrack>& tracks, std::uint64_t seed);
 

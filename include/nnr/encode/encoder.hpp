@@ -32,6 +32,9 @@ struct EncoderSettings {
   std::string device = "cpu";        ///< "cpu", "cuda", "cuda:N"
   int batch = 32;                    ///< windows per forward pass (torch members pad to exactly this)
   int threads = 0;                   ///< worker threads (0: resolve_threads default)
+  /// Task networks: batch-norm folded into the convolutions (TaskNet::fuse_for_inference), the default;
+  /// false runs the plain eval-mode network (the benchmark's and the equality test's reference).
+  bool fused_inference = true;
   io::Json config;                   ///< the config's "encode" section; encode.<member> holds its parameters
 };
 
@@ -41,7 +44,7 @@ struct EncoderInfo {
   std::size_t dim = 0;               ///< embedding dimension D
   std::size_t window_samples = 0;    ///< input window length in samples at 22,050 Hz
   std::string task;                  ///< "ae", "at", "ir", "vs"; "" when the encoder makes no predictions
-  std::vector<std::string> prediction_columns;  ///< AT tags / IR classes; {"mse"} AE; {"sdr_db"} VS
+  std::vector<std::string> prediction_columns;  ///< AT tags / IR classes; AE {"mse", "train_mean_mse"}; VS {"sdr_db", "mixture_sdr_db"}
   bool needs_reference = false;      ///< VS: wants the vocal stem windows aligned with the input windows
   io::Json describe = io::Json::object();  ///< provenance written beside the embeddings
 };

@@ -17,7 +17,10 @@ class TrainedModel {
  public:
   /// Throws Error(io) if a file is missing, Error(config) if model.json is malformed or names an unknown
   /// task/preset, Error(input) if the weights do not fit the architecture model.json describes.
-  static std::unique_ptr<TrainedModel> load(const std::filesystem::path& model_dir, torch::Device device);
+  /// `fused`: inference-only network with batch-norm folded in (TaskNet::fuse_for_inference), faster and
+  /// equal within float rounding; false keeps the plain eval-mode network.
+  static std::unique_ptr<TrainedModel> load(const std::filesystem::path& model_dir, torch::Device device,
+                                            bool fused = true);
   ~TrainedModel();
 
   const std::string& task() const { return task_; }   ///< "ae", "at", "ir" or "vs"

@@ -102,6 +102,12 @@ struct TaskEntry : EntryBase {
   int valid_crops = 1;
   /// Per-clip scores of one setting (NaN = unscorable clip, skipped by the aggregate).
   std::vector<double> (*score)(const ScoreInput& input);
+  /// A reference the task's score means little without, scored the same way on the same clips, or ""
+  /// (AE "train_mean": the MSE of predicting the per-bin training mean; VS "mixture": the SDR of the
+  /// unprocessed mixture). nnr-encode writes it as the predictions' last column; results/performance.csv
+  /// gives it as encoder "<encoder>:<baseline>".
+  std::string baseline;
+  std::vector<double> (*baseline_score)(const ScoreInput& input) = nullptr;
 };
 
 /// The table, in the paper's order: ae, at, ir, vs.

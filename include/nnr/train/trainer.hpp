@@ -27,7 +27,9 @@ struct TrainConfig {
   int batch_size = 0;            ///< crops per batch; 0: original code's AT/IR 128, AE/VS 48
   int clips_per_batch = 24;      ///< clips a batch's crops are drawn from (paper, section 4.1)
   int steps_per_epoch = 0;       ///< 0: ceil(training clips / clips_per_batch)
-  double lr = 1e-3;              ///< Adam learning rate
+  double lr = 1e-3;              ///< Adam learning rate (the peak, with a schedule)
+  std::string lr_schedule = "constant";  ///< "constant", or "cosine": linear warm-up, then cosine decay to 0
+  double warmup_fraction = 0.05; ///< cosine: share of all steps spent warming up from 0 to lr
   double weight_decay = 1e-7;    ///< Adam weight decay (amsgrad on)
   double valid_fraction = 0.0;   ///< where the layout has no validation split; 0: AE/AT/IR 0.1, VS 0.3
   double test_fraction = 0.1;    ///< IR only (IRMAS split 80/10/10 by song)
@@ -57,6 +59,10 @@ struct TrainSummary {
   std::string metric;              ///< "mse", "auc", "accuracy" or "sdr"
   double final_metric = 0;
 };
+
+/// The learning rate of global step `step` (0-based) of `total` under the config's schedule. A function
+/// of the step alone, so a resumed run follows the same curve.
+double scheduled_lr(const TrainConfig& cfg, std::int64_t step, std::int64_t total);
 
 /// Trains and writes the model directory. Throws Error(io/input/config) for a missing or empty dataset,
 /// labels that do not match the audio, an existing checkpoint without `resume`, and a NaN/inf loss

@@ -197,7 +197,7 @@ class TaskEncoder final : public Encoder {
       throw_io("encode: no trained " + task + " model (dir=" + dir.string() + "); train it with nnr-train --task " +
                task + " or point --models at a directory holding " + task + "/model.json");
     model::prepare_cpu_runtime(s.threads);
-    model_ = model::TrainedModel::load(dir, device_);
+    model_ = model::TrainedModel::load(dir, device_, s.fused_inference);
     if (model_->task() != task)
       throw_input("encode: model in " + dir.string() + " is for task " + model_->task() + ", not " + task);
     info_.name = task;
@@ -208,8 +208,8 @@ class TaskEncoder final : public Encoder {
     switch (objective_) {
       case Objective::multi_label:
       case Objective::single_label: info_.prediction_columns = model_->class_names(); break;
-      case Objective::reconstruct: info_.prediction_columns = {"mse"}; break;
-      case Objective::source_mask: info_.prediction_columns = {"sdr_db"}; break;
+      case Objective::reconstruct: info_.prediction_columns = {"mse", "train_mean_mse"}; break;
+      case Objective::source_mask: info_.prediction_columns = {"sdr_db", "mixture_sdr_db"}; break;
     }
     info_.needs_reference = entry.needs_reference;
     torch::NoGradGuard no_grad;
@@ -232,8 +232,11 @@ class TaskEncoder final : public Encoder {
       case Objective::multi_label:
       case Objective::single_label: copy_rows(y, windows.size(), predictions); break;
       case Objective::reconstruct:
-        // The paper's AE metric: MSE on the standardised dB input, per clip.
-        copy_rows((y - x).pow(2).flatten(1).mean(1, /*keepdim=*/true), windows.size(), predictions);
+        // The paper's AE metric: MSE on the standardised dB input, per clip; beside it the MSE of
+        // predicting the per-bin training mean, which is 0 after standardisation.
+        copy_rows(torch::cat({(y - x).pow(2).flatten(1).mean(1, /*keepdim=*/true),
+                              x.pow(2).flatten(1).mean(1, /*keepdim=*/true)}, 1),
+                  windows.size(), predictions);
         break;
       case Objective::source_mask: vocals_sdr(padded, refs, y, predictions); break;
     }
@@ -248,14 +251,18 @@ class TaskEncoder final : public Encoder {
     const auto [first, last] = covered_samples(len, mask.size(2));
     for (std::size_t i = 0; i < predictions.rows; ++i) {
       if (refs.empty() || refs[i].empty()) {
-        predictions(i, 0) = kNaN;
+        predictions(i, 0) = predictions(i, 1) = kNaN;
         continue;
       }
-      // Scored where the estimate is wholly the network's (all of it for a mask over every frame).
+      // Scored where the estimate is wholly the network's (all of it for a mask over every frame); the
+      // unprocessed mixture on the same samples is the baseline.
       const float* e = est.data_ptr<float>() + static_cast<int64_t>(i) * len;
       const std::vector<float> estimate(e + first, e + last), reference(refs[i].begin() + first, refs[i].begin() + last);
+      const std::vector<float> mixture(padded[i].begin() + first, padded[i].begin() + last);
       predictions(i, 0) =
           static_cast<float>(metrics::sdr_bsseval_v4(reference, estimate, audio::kSampleRate, 1.0, 1.0));
+      predictions(i, 1) =
+          static_cast<float>(metrics::sdr_bsseval_v4(reference, mixture, audio::kSampleRate, 1.0, 1.0));
     }
   }
 

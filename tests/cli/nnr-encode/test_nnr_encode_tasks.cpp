@@ -18,12 +18,13 @@ TEST_P(NnrEncodeCliTasks, EmbeddingsAndPredictions) {
   EXPECT_EQ(nnr::io::load_json(dir / "embeddings" / (task + ".json")).at("task"), task);
   const auto p = load(dir / "predictions" / (task + ".npy"));
   const auto classes = nnr::io::load_json(dir / "predictions" / (task + ".classes.json"));
-  const std::size_t k = task == "at" ? 5 : task == "ir" ? 3 : 1;
+  const std::size_t k = task == "at" ? 5 : task == "ir" ? 3 : 2;  // AE/VS: the metric and its baseline
   ASSERT_EQ(p.shape, (std::vector<std::size_t>{8, k}));
   ASSERT_EQ(classes.size(), k);
   if (task == "vs") {
     expect_nan_rows(p, {1, 2, 3, 5, 6, 7});  // SDR only where clip a has its stem
     EXPECT_EQ(classes.at(0), "sdr_db");
+    EXPECT_EQ(classes.at(1), "mixture_sdr_db");
   } else {
     expect_nan_rows(p, {3, 7});
     if (task != "ae") {

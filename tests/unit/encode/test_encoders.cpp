@@ -99,14 +99,18 @@ TEST(TaskEncoders, ShapesPredictionsAndBatchIndependence) {
           EXPECT_NEAR(sum, 1.0, 1e-5);
         }
       }
-    } else if (task == "ae") {
-      ASSERT_EQ(p.cols, 1u);
+    } else if (task == "ae") {  // reconstruction MSE, and the MSE of the training mean (0 after scaling)
+      ASSERT_EQ(p.cols, 2u);
+      EXPECT_EQ(info.prediction_columns, (std::vector<std::string>{"mse", "train_mean_mse"}));
       for (float v : p.data) EXPECT_TRUE(std::isfinite(v) && v >= 0.0f);
-    } else {
-      ASSERT_EQ(p.cols, 1u);
+    } else {  // vocals SDR, and the unprocessed mixture's: here the window is its own "vocal stem"
+      ASSERT_EQ(p.cols, 2u);
+      EXPECT_EQ(info.prediction_columns, (std::vector<std::string>{"sdr_db", "mixture_sdr_db"}));
       EXPECT_TRUE(std::isfinite(p(0, 0)));
-      EXPECT_TRUE(std::isnan(p(1, 0)));
+      EXPECT_TRUE(std::isnan(p(1, 0)) && std::isnan(p(1, 1)));
       EXPECT_TRUE(std::isfinite(p(2, 0)));
+      EXPECT_GT(p(0, 1), 40.0f);  // the mixture is the reference: near-perfect
+      EXPECT_GT(p(0, 1), p(0, 0));
     }
     // A window's results do not depend on its batch-mates.
     MatrixF e1, p1;

@@ -139,3 +139,39 @@ TEST_P(Overfit, LossFalls) {
 
 INSTANTIATE_TEST_SUITE_P(AllTasks, Overfit, ::testing::Values(Task::ae, Task::at, Task::ir, Task::vs),
                          [](const ::testing::TestParamInfo<Task>& p) { return task_name(p.param); });
+
+// Batch-norm folded into the convolutions (TaskNet::fuse_for_inference): embeddings and predictions equal
+// the plain eval-mode network's within 1e-4 relative (max abs difference / max abs value), on the paper
+// preset, with BN statistics and affine parameters far from their initial 0/1 so a wrong fold shows.
+class FusedInference : public ::testing::TestWithParam<Task> {};
+
+TEST_P(FusedInference, EqualsPlainEvalNetwork) {
+  const Task t = GetParam();
+  const auto c = model_preset("paper");
+  torch::manual_seed(11);
+  auto net = make_task_net(t, c, t == Task::at ? 50 : 11);
+  {
+    torch::NoGradGuard g;
+    for (auto& p : net->named_parameters())
+      if (p.key().find("bn") != std::string::npos) p.value().uniform_(0.5, 1.5);
+    net->train();
+    for (int k = 0; k < 3; ++k) net->forward_raw(input(c, 4) * 3 + 1);  // running statistics move
+  }
+  torch::NoGradGuard g;
+  net->eval();
+  const auto x = input(c, 3);
+  const auto [z, y] = net->embed_and_predict(x);
+  net->fuse_for_inference();
+  const auto [zf, yf] = net->embed_and_predict(x);
+  const auto rel = [](const torch::Tensor& a, const torch::Tensor& b) {
+    return (a - b).abs().max().item<double>() / a.abs().max().item<double>();
+  };
+  EXPECT_LT(rel(z, zf), 1e-4) << task_name(t);
+  EXPECT_LT(rel(y, yf), 1e-4) << task_name(t);
+  EXPECT_GT(z.abs().max().item<double>(), 0.0);
+  net->train();  // a fused net is inference-only
+  EXPECT_THROW(net->forward_raw(x), nnr::Error);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllTasks, FusedInference, ::testing::Values(Task::ae, Task::at, Task::ir, Task::vs),
+                         [](const ::testing::TestParamInfo<Task>& p) { return task_name(p.param); });

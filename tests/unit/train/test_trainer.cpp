@@ -134,6 +134,24 @@ TEST(TrainConfig, RejectsUnknownKeysAndBadValues) {
   EXPECT_EQ(c.model.preset, "paper");
 }
 
+TEST(TrainConfig, LearningRateSchedules) {
+  EXPECT_THROW(train::TrainConfig::from_json(Task::at, {{"lr_schedule", "step"}}), Error);
+  EXPECT_THROW(train::TrainConfig::from_json(Task::at, {{"warmup_fraction", 1.0}}), Error);
+  const auto constant = train::TrainConfig::from_json(Task::at, {{"lr", 0.01}});
+  EXPECT_EQ(constant.lr_schedule, "constant");
+  for (std::int64_t t : {0, 50, 99}) EXPECT_DOUBLE_EQ(train::scheduled_lr(constant, t, 100), 0.01);
+  // Cosine over 100 steps, 10 of warm-up: rises linearly to the peak, halves at the middle of the decay,
+  // ends near 0, and is monotone after the peak.
+  const auto c = train::TrainConfig::from_json(Task::at, {{"lr", 0.01}, {"lr_schedule", "cosine"}, {"warmup_fraction", 0.1}});
+  EXPECT_NEAR(train::scheduled_lr(c, 0, 100), 0.01 / 11, 1e-12);
+  EXPECT_NEAR(train::scheduled_lr(c, 9, 100), 0.01 * 10 / 11, 1e-12);
+  EXPECT_NEAR(train::scheduled_lr(c, 10, 100), 0.01, 1e-12);
+  EXPECT_NEAR(train::scheduled_lr(c, 55, 100), 0.005, 1e-12);
+  EXPECT_LT(train::scheduled_lr(c, 99, 100), 0.01 * 0.001);
+  for (std::int64_t t = 11; t < 100; ++t) EXPECT_LT(train::scheduled_lr(c, t, 100), train::scheduled_lr(c, t - 1, 100));
+  EXPECT_EQ(c.to_json().at("lr_schedule"), "cosine");
+}
+
 TEST(TrainConfig, PerTaskSectionsOverrideTheSharedKeys) {
   const nlohmann::json j = {{"epochs", 200}, {"batch_size", 16}, {"vs", {{"epochs", 5000}}}};
   EXPECT_EQ(train::TrainConfig::from_json(Task::at, j).epochs, 200);
