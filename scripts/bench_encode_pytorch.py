@@ -28,7 +28,14 @@ class EmbedAndPredict(torch.nn.Module):
 
     def __init__(self, net: Classifier, frames: int, bins: int):
         super().__init__()
-        self.net, self.frames, self.bins = net, frames, bins
+        self.frames, self.bins = frames, bins
+        self.fc1, self.bn, self.fc2 = net.fc1, net.bn, net.fc2
+        # The encoder's blocks as one Sequential over the same modules (scriptable; the training twin's
+        # forward has Python-only branches).
+        blocks = []
+        for conv, bn in zip(net.encoder.convs, net.encoder.bns):
+            blocks += [torch.nn.ReflectionPad2d(1), conv, bn, torch.nn.ReLU(), torch.nn.MaxPool2d(2, 2)]
+        self.blocks = torch.nn.Sequential(*blocks)
         self.register_buffer("window", torch.hann_window(1024))
         self.register_buffer("mean", torch.zeros(bins))
         self.register_buffer("std", torch.ones(bins))
@@ -39,8 +46,8 @@ class EmbedAndPredict(torch.nn.Module):
         t0 = (db.shape[2] - self.frames) // 2
         x = db[:, : self.bins, t0 : t0 + self.frames].transpose(1, 2)     # [B, T, F]
         x = ((x - self.mean) / self.std).unsqueeze(1)
-        z = F.relu(self.net.bn(self.net.fc1(self.net.encoder(x))))
-        return z, torch.sigmoid(self.net.fc2(z))
+        z = F.relu(self.bn(self.fc1(self.blocks(x).mean((2, 3)))))
+        return z, torch.sigmoid(self.fc2(z))
 
 
 def rate(fn, batch, seconds):

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole nnr pipeline on the demo corpus, end to end, on a fresh Debian 12 machine:
-#   set up -> build -> make the demo corpus -> train AE/AT/IR/VS briefly -> transform the test set with
-#   the demo grid -> encode (MFCC + the four encoders) -> evaluate -> figures.
-# Usage: scripts/demo.sh [RUN_DIR]   (default runs/demo; NNR_DEMO_SIZE=tiny for a 2-minute smoke run)
+#   set up -> build -> make the demo corpus -> train AE/AT/IR/VS (about 17 min on 2 cores) -> transform
+#   the test set with the demo grid -> encode (MFCC + the four encoders) -> evaluate -> figures -> print
+#   the task metrics against their targets and each embedding's consistency (scripts/demo_outcome.py).
+# Usage: scripts/demo.sh [RUN_DIR]   (default runs/demo; NNR_DEMO_SIZE=tiny for a 1-minute smoke run)
 # Re-running resumes: every stage skips work that is already complete.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +47,9 @@ stamp "figures"
 /usr/bin/python3 scripts/plot_results.py "$RUN/subsets/music" >/dev/null
 
 stamp "done"
+echo
+# What the demo found: task metrics against their targets, and each embedding's consistency.
+/usr/bin/python3 scripts/demo_outcome.py "$RUN"
 echo
 echo "Report:  $RUN/results/summary.md"
 echo "Tables:  $RUN/results/consistency.csv, $RUN/results/performance.csv"

@@ -6,6 +6,7 @@
 #include <torch/nn/functional/pooling.h>
 #include <torch/nn/options/batchnorm.h>
 #include <torch/nn/options/conv.h>
+#include <ATen/ops/mkldnn_convolution.h>
 
 #include <torch/serialize/input-archive.h>
 #include <torch/serialize/output-archive.h>
@@ -72,10 +73,16 @@ EncoderImpl::EncoderImpl(const ModelConfig& cfg) {
   }
 }
 
+// Dense (strided) view of a block output that may be a oneDNN tensor (fused CPU inference).
+static torch::Tensor dense(const torch::Tensor& x) { return x.is_mkldnn() ? x.to_dense() : x; }
+
 torch::Tensor EncoderImpl::conv_block(std::size_t i, const torch::Tensor& x) {
-  const torch::Tensor h = F::pad(x, F::PadFuncOptions({1, 1, 1, 1}).mode(torch::kReflect));
+  const torch::Tensor h = F::pad(dense(x), F::PadFuncOptions({1, 1, 1, 1}).mode(torch::kReflect));
   if (!fused_weight_.empty()) {
     if (is_training()) throw_internal("model: an inference-only (fused) network cannot be trained");
+    // oneDNN: the reflect pad has no oneDNN kernel, so each block enters oneDNN's layout after it and the
+    // ReLU and max-pool stay there (what torch.jit.optimize_for_inference does with this network).
+    if (onednn_) return at::mkldnn_convolution(h.to_mkldnn(), fused_weight_[i], fused_bias_[i], {0, 0}, {1, 1}, {1, 1}, 1).relu_();
     return torch::conv2d(h, fused_weight_[i], fused_bias_[i]).relu_();
   }
   return torch::relu(bns_[i]->as<torch::nn::BatchNorm2d>()->forward(convs_[i]->as<torch::nn::Conv2d>()->forward(h)));
@@ -85,7 +92,7 @@ EncoderOutput EncoderImpl::forward_full(const torch::Tensor& x, bool keep_activa
   EncoderOutput o;
   torch::Tensor h = x;
   for (std::size_t i = 0; i < convs_->size(); ++i) {
-    h = conv_block(i, h);
+    h = dense(conv_block(i, h));
     o.sizes.push_back({h.size(2), h.size(3)});
     if (keep_activations) o.activations.push_back(h);
     auto [pooled, idx] = torch::max_pool2d_with_indices(h, {2, 2}, {2, 2});
@@ -100,6 +107,7 @@ EncoderOutput EncoderImpl::forward_full(const torch::Tensor& x, bool keep_activa
 torch::Tensor EncoderImpl::forward(const torch::Tensor& x) {
   torch::Tensor h = x;
   for (std::size_t i = 0; i < convs_->size(); ++i) h = torch::max_pool2d(conv_block(i, h), {2, 2}, {2, 2});
+  h = dense(h);
   return h.mean({2, 3});
 }
 

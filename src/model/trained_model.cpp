@@ -2,6 +2,7 @@
 
 #include <torch/serialize/input-archive.h>
 #include <torch/utils.h>
+#include <ATen/Parallel.h>
 
 #include <algorithm>
 #include <cstring>
@@ -56,9 +57,12 @@ torch::Tensor TrainedModel::prepare(const std::vector<std::vector<float>>& clips
   torch::Tensor out = torch::empty({static_cast<int64_t>(clips.size()), 1, frames_, bins_});
   float* dst = out.data_ptr<float>();
   features::Scaler scaler{mean_, std_};
-  for (std::size_t c = 0; c < clips.size(); ++c) {
+  for (std::size_t c = 0; c < clips.size(); ++c)
+    if (clips[c].empty()) throw_input("model: clip " + std::to_string(c) + " is empty; nothing to encode");
+  // On LibTorch's intra-op threads (--threads): the spectrograms were 40 % of a fused AT batch serially.
+  at::parallel_for(0, static_cast<int64_t>(clips.size()), 1, [&](int64_t begin, int64_t end) {
+  for (auto c = static_cast<std::size_t>(begin); c < static_cast<std::size_t>(end); ++c) {
     const auto& clip = clips[c];
-    if (clip.empty()) throw_input("model: clip " + std::to_string(c) + " is empty; nothing to encode");
     std::vector<float> x(n_samples, 0.0f);  // centre crop or right zero-pad to 2 s
     if (clip.size() >= n_samples)
       std::copy_n(clip.begin() + static_cast<long>((clip.size() - n_samples) / 2), n_samples, x.begin());
@@ -71,6 +75,7 @@ torch::Tensor TrainedModel::prepare(const std::vector<std::vector<float>>& clips
       std::memcpy(dst + (c * static_cast<std::size_t>(frames_) + static_cast<std::size_t>(t)) * bins_,
                   s.row(t0 + static_cast<std::size_t>(t)), sizeof(float) * static_cast<std::size_t>(bins_));
   }
+  });
   return out.to(device_);
 }
 

@@ -64,12 +64,14 @@ nlohmann::json builtin_json(const std::string& name) {
              {"PN", {-6, 3, 9, 15, 21, 30}},
              {"EN", {-6, 3, 9, 15, 21, 30}},
              {"MP", {8, 32, 64, 128, 192}}};
+  if (name == "tiny")  // smoke runs (NNR_DEMO_SIZE=tiny, CI): a mild and a strong setting per family
+    return J{{"PS", {-12, 1}}, {"TS", {0.5, 1.04}}, {"PN", {6, 30}}, {"EN", {6, 30}}, {"MP", {8, 128}}};
   return nullptr;
 }
 
 }  // namespace
 
-std::vector<std::string> builtin_grid_names() { return {"coarse", "fine", "paper", "demo"}; }
+std::vector<std::string> builtin_grid_names() { return {"coarse", "fine", "paper", "demo", "tiny"}; }
 
 Grid grid_from_json(const nlohmann::json& j, const std::string& source) {
   if (!j.is_object())

@@ -82,6 +82,7 @@ class EncoderImpl : public torch::nn::Module {
   torch::Tensor conv_block(std::size_t i, const torch::Tensor& x);
   torch::nn::ModuleList convs_{nullptr}, bns_{nullptr};
   std::vector<torch::Tensor> fused_weight_, fused_bias_;  ///< empty until fuse_batch_norm
+  bool onednn_ = false;  ///< fused on the CPU: weights pre-reordered for oneDNN, blocks run on oneDNN tensors
 };
 TORCH_MODULE(Encoder);
 

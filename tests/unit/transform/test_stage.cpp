@@ -313,6 +313,7 @@ TEST(Grid, IdsAndBuiltins) {
   EXPECT_EQ(paper.settings.front().id, "PS_[-12]");
   EXPECT_EQ(paper.settings.back().id, "MP_[320]");
   EXPECT_EQ(load_grid("demo").settings.size(), 8u + 8u + 6u + 6u + 5u);
+  EXPECT_EQ(load_grid("tiny").settings.size(), 10u);
   // configs/grids/*.json hold exactly the built-in grids.
   for (const auto& name : builtin_grid_names()) {
     const auto file = load_grid(std::string(NNR_SOURCE_DIR) + "/configs/grids/" + name + ".json");
