@@ -11,6 +11,9 @@
 #include <torch/serialize/input-archive.h>
 #include <torch/serialize/output-archive.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "nnr/core/error.hpp"
 #include "nnr/io/atomic_file.hpp"
 
@@ -254,11 +257,26 @@ std::shared_ptr<TaskNet> make_task_net(Task task, const ModelConfig& cfg, int n_
 
 namespace nnr::model {
 
+void save_archive(torch::serialize::OutputArchive& archive, const std::filesystem::path& file,
+                  const std::filesystem::path& target) {
+  // Serialised in memory first: LibTorch's file writer reports a short write (a full disk) from a
+  // destructor, which aborts the process; a stream of our own reports it as an io error naming the file.
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  const std::string data = std::move(bytes).str();
+  std::ofstream out(file, std::ios::binary);
+  out.write(data.data(), static_cast<std::streamsize>(data.size()));
+  out.close();
+  if (!out)
+    throw_io("model: cannot write " + target.string() + " (" + std::to_string(data.size() / 1000000) +
+             " MB); check free space and permissions");
+}
+
 void save_weights(TaskNet& net, const std::filesystem::path& path) {
   io::write_atomic_with(path, [&](const std::filesystem::path& tmp) {
     torch::serialize::OutputArchive ar;
     net.save(ar);
-    ar.save_to(tmp.string());
+    save_archive(ar, tmp, path);
   });
 }
 

@@ -285,7 +285,7 @@ void save_checkpoint(const fs::path& path, model::TaskNet& net, torch::optim::Ad
     ar.write("model", m);
     ar.write("optimizer", o);
     ar.write("epoch", c10::IValue(static_cast<std::int64_t>(epoch)));
-    ar.save_to(tmp.string());
+    model::save_archive(ar, tmp, path);
   });
 }
 
@@ -337,7 +337,9 @@ features::Scaler fit_or_load_scaler(const fs::path& dir, bool resuming, ClipSour
   return scaler;
 }
 
-/// model.json (everything TrainedModel::load needs, plus provenance) and splits.csv.
+/// model.json's content (everything TrainedModel::load needs, plus provenance), and splits.csv. model.json
+/// itself is written only after model.pt, at the end: a run that stops early (a full disk, a NaN loss, a
+/// kill) never leaves a model.json without its weights.
 Json write_model_meta(const fs::path& dir, const TrainOptions& o, const TrainConfig& cfg, const DatasetIndex& index,
                       CacheMode cache) {
   Json versions = library_versions();
@@ -357,7 +359,6 @@ Json write_model_meta(const fs::path& dir, const TrainOptions& o, const TrainCon
                {"hop", features::kNetworkHop},
                {"sample_rate", audio::kSampleRate},
                {"versions", versions}};
-  io::write_json(dir / "model.json", meta);
   io::CsvWriter splits({"clip_id", "split", "path"});
   for (const auto& c : index.clips) splits.add_row({c.id, c.split, c.audio[0].string()});
   splits.write(dir / "splits.csv");

@@ -13,6 +13,7 @@
 #include <torch/nn/modules/dropout.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
+#include <torch/serialize/output-archive.h>
 #include <torch/types.h>
 
 #include <filesystem>
@@ -188,6 +189,10 @@ std::shared_ptr<TaskNet> make_task_net(Task task, const ModelConfig& cfg, int n_
 /// Parameters and buffers (BN statistics) to/from a LibTorch archive file; save is atomic.
 /// load throws Error(io) for a missing file, Error(input) if the weights do not fit the network.
 void save_weights(TaskNet& net, const std::filesystem::path& path);
+/// Writes a LibTorch archive to `file` (a temp file of `target`); Error(io) naming `target` when the write
+/// fails (full disk), instead of LibTorch's abort.
+void save_archive(torch::serialize::OutputArchive& archive, const std::filesystem::path& file,
+                  const std::filesystem::path& target);
 void load_weights(TaskNet& net, const std::filesystem::path& path, const torch::Device& device);
 
 }  // namespace nnr::model

@@ -310,3 +310,44 @@ TEST(Train, NanLossStopsAndKeepsTheLastGoodCheckpoint) {
   EXPECT_NE(msg.find("last good checkpoint (epoch"), std::string::npos) << msg;
   EXPECT_TRUE(fs::exists(ckpt));
 }
+
+// Issue 15, full disk: a run that stops before its end leaves no model.json without model.pt (model.json
+// is written only after the weights), and a weights file that cannot be written is one io error naming
+// it, not LibTorch's abort; its temp file is gone.
+TEST(Train, StoppedRunLeavesNoModelJsonAndUnwritableWeightsAreAnIoError) {
+  const auto root = test::fresh_dir("no_half_model");
+  test::write_at_corpus(root);
+  auto o = options(Task::ae, root, root / "run", 2);
+  o.config["lr"] = 1e30;  // NaN after the first steps: training stops
+  EXPECT_THROW(train::run_training(o), Error);
+  const auto dir = root / "run" / "models" / "ae";
+  EXPECT_FALSE(fs::exists(dir / "model.pt"));
+  EXPECT_FALSE(fs::exists(dir / "model.json"));
+
+  const auto net = model::make_task_net(Task::ae, model::model_preset("tiny"), 0);
+  io::write_file_atomic(root / "a_file", "x");
+  const auto target = root / "a_file" / "model.pt";  // a path under a regular file cannot be written
+  try {
+    model::save_weights(*net, target);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::io);
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("a_file"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+  }
+  // A full disk: /dev/full fails every write with ENOSPC.
+  if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  torch::serialize::OutputArchive ar;
+  net->save(ar);
+  try {
+    model::save_archive(ar, "/dev/full", dir / "model.pt");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::io);
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find((dir / "model.pt").string()), std::string::npos) << msg;
+    EXPECT_NE(msg.find("free space"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+  }
+}
