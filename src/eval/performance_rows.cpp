@@ -22,18 +22,15 @@ void evaluate_performance(const Run& run, const Setting& s, const EvaluateOption
     in.classes = &e.classes;
     in.labels = &run.labels;
     in.auc_drop_empty_tags = o.auc_drop_empty_tags;
-    const auto per_clip = task->score(in);
-    const auto b = boot(o, derive_seed(o.seed, "performance", e.name, e.task, s.id));
-    const auto est = task->aggregate == "median" ? metrics::bootstrap_median(per_clip, b)
-                                                 : metrics::bootstrap_mean(per_clip, b);
-    add_performance(out, e.task, e.name, task->metric, s, est);
-    if (task->baseline_score && e.pred.cols > 1) {
-      const auto reference = task->baseline_score(in);
-      const auto rb = boot(o, derive_seed(o.seed, "performance", e.name + ":" + task->baseline, e.task, s.id));
-      add_performance(out, e.task, e.name + ":" + task->baseline, task->metric, s,
-                      task->aggregate == "median" ? metrics::bootstrap_median(reference, rb)
-                                                  : metrics::bootstrap_mean(reference, rb));
-    }
+    // The task's score, and its baseline's, aggregated the same way, each with its own bootstrap stream.
+    const auto add = [&](const std::string& encoder, const std::vector<double>& per_clip) {
+      const auto b = boot(o, derive_seed(o.seed, "performance", encoder, e.task, s.id));
+      add_performance(out, e.task, encoder, task->metric, s,
+                      task->aggregate == "median" ? metrics::bootstrap_median(per_clip, b)
+                                                  : metrics::bootstrap_mean(per_clip, b));
+    };
+    add(e.name, task->score(in));
+    if (task->baseline_score && e.pred.cols > 1) add(e.name + ":" + task->baseline, task->baseline_score(in));
   }
 }
 

@@ -3,9 +3,8 @@
 // encoder's folded weights are reordered once into oneDNN's blocked layout and its blocks run on oneDNN
 // tensors (no weight reorder per call): 2.6x on the encoder's blocks alone, measured with the same
 // LibTorch from Python (120 -> 311 windows/s, batch 32, 2 threads). Same outputs as
-// the eval-mode network within float rounding (tests/unit/model/fused_inference_test.cpp); the speed-up
-// comes from the work it removes (a BN pass and a ReLU allocation per block) and is measured by
-// bench/bench_torch_encode.cpp (plain vs fused).
+// the eval-mode network within float rounding (FusedInference in tests/unit/model/test_networks.cpp);
+// bench/bench_torch_encode.cpp measures plain vs fused.
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/linear.h>

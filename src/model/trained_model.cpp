@@ -61,20 +61,20 @@ torch::Tensor TrainedModel::prepare(const std::vector<std::vector<float>>& clips
     if (clips[c].empty()) throw_input("model: clip " + std::to_string(c) + " is empty; nothing to encode");
   // On LibTorch's intra-op threads (--threads): the spectrograms were 40 % of a fused AT batch serially.
   at::parallel_for(0, static_cast<int64_t>(clips.size()), 1, [&](int64_t begin, int64_t end) {
-  for (auto c = static_cast<std::size_t>(begin); c < static_cast<std::size_t>(end); ++c) {
-    const auto& clip = clips[c];
-    std::vector<float> x(n_samples, 0.0f);  // centre crop or right zero-pad to 2 s
-    if (clip.size() >= n_samples)
-      std::copy_n(clip.begin() + static_cast<long>((clip.size() - n_samples) / 2), n_samples, x.begin());
-    else
-      std::copy(clip.begin(), clip.end(), x.begin());
-    MatrixF s = features::network_input_db(x);
-    scaler.apply(s);
-    const std::size_t t0 = (s.rows - static_cast<std::size_t>(frames_)) / 2;
-    for (int t = 0; t < frames_; ++t)
-      std::memcpy(dst + (c * static_cast<std::size_t>(frames_) + static_cast<std::size_t>(t)) * bins_,
-                  s.row(t0 + static_cast<std::size_t>(t)), sizeof(float) * static_cast<std::size_t>(bins_));
-  }
+    for (auto c = static_cast<std::size_t>(begin); c < static_cast<std::size_t>(end); ++c) {
+      const auto& clip = clips[c];
+      std::vector<float> x(n_samples, 0.0f);  // centre crop or right zero-pad to 2 s
+      if (clip.size() >= n_samples)
+        std::copy_n(clip.begin() + static_cast<long>((clip.size() - n_samples) / 2), n_samples, x.begin());
+      else
+        std::copy(clip.begin(), clip.end(), x.begin());
+      MatrixF s = features::network_input_db(x);
+      scaler.apply(s);
+      const std::size_t t0 = (s.rows - static_cast<std::size_t>(frames_)) / 2;
+      for (int t = 0; t < frames_; ++t)
+        std::memcpy(dst + (c * static_cast<std::size_t>(frames_) + static_cast<std::size_t>(t)) * bins_,
+                    s.row(t0 + static_cast<std::size_t>(t)), sizeof(float) * static_cast<std::size_t>(bins_));
+    }
   });
   return out.to(device_);
 }

@@ -16,25 +16,20 @@ bool finite_row(const MatrixF& p, std::size_t r) {
   return std::all_of(p.row(r), p.row(r) + p.cols, [](float v) { return std::isfinite(v); });
 }
 
-// AE (reconstruction MSE) and VS (SDR): the encoder already wrote one value per clip.
-std::vector<double> first_column(const ScoreInput& in) {
+// Column c of each scored clip's predictions (NaN where absent).
+std::vector<double> column(const ScoreInput& in, std::size_t c) {
   std::vector<double> v;
   for (std::size_t r : *in.rows) {
-    const float x = (*in.pred)(r, 0);
+    const float x = c < in.pred->cols ? (*in.pred)(r, c) : std::numeric_limits<float>::quiet_NaN();
     v.push_back(std::isnan(x) ? kNaN : static_cast<double>(x));
   }
   return v;
 }
 
-// AE's and VS's baselines: the second value the encoder wrote per clip.
-std::vector<double> second_column(const ScoreInput& in) {
-  std::vector<double> v;
-  for (std::size_t r : *in.rows) {
-    const float x = in.pred->cols > 1 ? (*in.pred)(r, 1) : std::numeric_limits<float>::quiet_NaN();
-    v.push_back(std::isnan(x) ? kNaN : static_cast<double>(x));
-  }
-  return v;
-}
+// AE (reconstruction MSE) and VS (SDR): the encoder already wrote one value per clip; their baselines
+// (training-mean MSE, mixture SDR) are the second.
+std::vector<double> first_column(const ScoreInput& in) { return column(in, 0); }
+std::vector<double> second_column(const ScoreInput& in) { return column(in, 1); }
 
 // AT: clip-wise ROC AUC over the tags (AUC^C).
 std::vector<double> clip_auc(const ScoreInput& in) {
@@ -85,10 +80,10 @@ const Registry<TaskEntry>& task_registry() {
            &first_column, "train_mean", &second_column},
           {{"at", "auto-tagging: the clip's tags (multi-label)", {}}, "AT", "auc_c", "AUC$^C$", "auc", true, "mean",
            N::classifier, O::multi_label, L::listed_clips, true, false, "tag probabilities", 200, 128, 0.1, 1,
-           &clip_auc},
+           &clip_auc, "", nullptr},
           {{"ir", "instrument recognition: the predominant instrument", {}}, "IR", "accuracy", "accuracy",
            "accuracy", true, "mean", N::classifier, O::single_label, L::class_folders, true, false,
-           "class probabilities", 500, 128, 0.1, 1, &top1_correct},
+           "class probabilities", 500, 128, 0.1, 1, &top1_correct, "", nullptr},
           {{"vs", "vocal separation: a U-Net mask for the vocal stem", {}}, "VS", "sdr", "SDR (dB)", "sdr", true,
            "median", N::unet, O::source_mask, L::stem_folders, false, true, "vocals SDR (dB) and the mixture's SDR", 5000, 48, 0.3, 4,
            &first_column, "mixture", &second_column},
