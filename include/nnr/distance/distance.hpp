@@ -19,9 +19,16 @@
 namespace nnr::distance {
 
 /// Exact DTW: accumulated path cost (not normalised) with Euclidean frame cost,
-/// D(i,j) = ||a_i - b_j|| + min(D(i-1,j), D(i,j-1), D(i-1,j-1)), D(0,0) = 0. Frame costs in float,
-/// accumulation in double. `band` >= 0 restricts cells to a Sakoe-Chiba band |i - j| <= max(band,
-/// |n_a - n_b|) (widened so the end cell stays reachable); -1 = no band. Symmetric.
+/// D(i,j) = ||a_i - b_j|| + min(D(i-1,j), D(i,j-1), D(i-1,j-1)), D(0,0) = 0. `band` >= 0 restricts cells to
+/// a Sakoe-Chiba band |i - j| <= max(band, |n_a - n_b|) (widened so the end cell stays reachable); -1 = no
+/// band. Symmetric.
+///
+/// Exactness contract (kernels picked at run time, nnr::simd_level()): frame costs in float (differences,
+/// squares summed in dimension order with fused multiply-add on AVX2/AVX-512, multiply-then-add on baseline
+/// x86-64; sqrtf), accumulation in double. Against the definition in double: relative error <= 1e-6 (tested
+/// on random and fixture sequences at every level; measured <= 2e-8 on the demo's MFCC sequences).
+/// AVX2 and AVX-512 give the same bits; baseline may differ from them within that bound. Values do not
+/// depend on the thread count or the shard.
 double dtw(const MatrixF& a, const MatrixF& b, int band = -1);
 
 /// FastDTW (Salvador & Chan 2007) exactly as the python `fastdtw` package (slaypni/fastdtw) that the paper

@@ -1,0 +1,46 @@
+#pragma once
+// The distance kernels, one translation unit per instruction set (kernels/*_<isa>.cpp, compiled with that
+// ISA's flags and called only through the tables here, after the run-time check in nnr::simd_level()).
+// Those TUs use no inline library templates and call no inline function of this header: an ISA-specific
+// copy of a shared inline function could be picked by the linker for the whole program.
+#include <cstddef>
+
+#include "nnr/core/simd.hpp"
+
+namespace nnr::distance::kernels {
+
+/// Exact DTW of one query against `lanes` references of equal length nb, packed [j][k][lane] (nb x d x
+/// lanes floats). w: Sakoe-Chiba half-width (>= |na - nb|; >= max(na, nb) for no band). `work` holds
+/// dtw_work_bytes(nb, lanes) bytes (any alignment); out gets `lanes` doubles. Per lane: float frame cost
+/// (differences, squares summed in k order: fused multiply-add on AVX2/AVX-512, multiply then add on
+/// baseline), sqrtf, widened to double, D = cost + min(diag, up, left) in double.
+using DtwFn = void (*)(const float* a, std::size_t na, const float* b, std::size_t nb, std::size_t d,
+                       std::size_t w, void* work, double* out);
+
+struct DtwKernel {
+  const char* isa;
+  std::size_t lanes;      ///< references per call
+  std::size_t tile_rows;  ///< query frames whose costs are computed per pass over the references
+  DtwFn run;
+  /// Bytes of `work` for references of nb frames: two DP rows, the banded path's frame costs (also the
+  /// fused path's scratch, hence at least 3 rows).
+  std::size_t work_bytes(std::size_t nb) const {
+    const std::size_t rows = nb + 1 < 3 ? 3 : nb + 1;
+    return rows * lanes * (2 * sizeof(double) + tile_rows * sizeof(float));
+  }
+};
+
+DtwKernel dtw_baseline();
+DtwKernel dtw_avx2();
+DtwKernel dtw_avx512();
+
+/// The kernel for `level` (simd_level() by default).
+inline DtwKernel dtw_kernel(SimdLevel level = simd_level()) {
+  switch (level) {
+    case SimdLevel::avx512: return dtw_avx512();
+    case SimdLevel::avx2: return dtw_avx2();
+    default: return dtw_baseline();
+  }
+}
+
+}  // namespace nnr::distance::kernels
