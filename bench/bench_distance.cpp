@@ -2,6 +2,8 @@
 // Run: build/bench/bench_distance --benchmark_min_time=0.5
 #include <benchmark/benchmark.h>
 
+#include "nnr/core/memory.hpp"
+
 #include <vector>
 
 #include "nnr/core/matrix.hpp"
@@ -10,6 +12,9 @@
 #include "nnr/distance/distance.hpp"
 
 namespace {
+
+// As nnr's apps run (apps/common/run_main.cpp).
+const bool kRetainFreedMemory = (nnr::retain_freed_memory(), true);
 
 nnr::MatrixF walk(std::size_t rows, std::uint64_t seed) {
   nnr::Rng rng(seed);

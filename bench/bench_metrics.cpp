@@ -2,12 +2,17 @@
 // Run: build/bench/bench_metrics --benchmark_min_time=0.2
 #include <benchmark/benchmark.h>
 
+#include "nnr/core/memory.hpp"
+
 #include "nnr/core/random.hpp"
 #include "nnr/metrics/consistency.hpp"
 #include "nnr/metrics/task_metrics.hpp"
 #include "support/signals.hpp"
 
 namespace {
+
+// As nnr's apps run (apps/common/run_main.cpp).
+const bool kRetainFreedMemory = (nnr::retain_freed_memory(), true);
 
 nnr::MatrixD random_matrix(std::size_t n, std::uint64_t seed) {
   nnr::Rng rng(seed);
@@ -47,6 +52,29 @@ void BM_PooledBootstrap(benchmark::State& st) {
   st.counters["resamples/s"] = benchmark::Counter(static_cast<double>(o.resamples), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_PooledBootstrap)->Args({1000, 0})->Args({1000, 100})->Args({1000, 400})->Unit(benchmark::kMillisecond);
+
+// The issue-14 figure: ms per pooled resample per thread at 10^6 pairs, the sort excluded (done once per
+// pair of matrices). Correlated distances (rho ~ 0.9) as in a real run; 64 resamples per iteration.
+void BM_PooledResample(benchmark::State& st) {
+  const auto n = static_cast<std::size_t>(st.range(0));
+  const auto a = random_matrix(n, 1);
+  auto l = random_matrix(n, 2);
+  for (std::size_t k = 0; k < l.data.size(); ++k) l.data[k] += 2 * a.data[k];
+  const nnr::metrics::PooledSpearman pooled(a, l);
+  const std::size_t B = 64;
+  for (auto _ : st) benchmark::DoNotOptimize(pooled.resamples(7, B, static_cast<int>(st.range(1))).data());
+  // 1000 / this = ms of one thread's time per resample
+  st.counters["resamples/s/thread"] = benchmark::Counter(static_cast<double>(B) / static_cast<double>(st.range(1)),
+                                                         benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_PooledResample)->Args({1000, 1})->Args({1000, 2})->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_PooledSetup(benchmark::State& st) {
+  const auto n = static_cast<std::size_t>(st.range(0));
+  const auto a = random_matrix(n, 1), l = random_matrix(n, 2);
+  for (auto _ : st) benchmark::DoNotOptimize(nnr::metrics::PooledSpearman(a, l).value());
+}
+BENCHMARK(BM_PooledSetup)->Arg(1000)->Unit(benchmark::kMillisecond);
 
 void BM_MeanBootstrap(benchmark::State& st) {
   std::vector<double> v(1000);

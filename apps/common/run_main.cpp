@@ -1,3 +1,4 @@
+#include "nnr/core/memory.hpp"
 #include "common/run_main.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -13,6 +14,7 @@ int run_main(int argc, char** argv, const std::function<int(int, char**)>& body)
   // Logs go to stderr so stdout stays clean for tables and machine-readable output.
   spdlog::set_default_logger(spdlog::stderr_color_mt("nnr"));
   spdlog::set_pattern("%^%l%$: %v");
+  nnr::retain_freed_memory();  // large per-item buffers reuse pages instead of faulting fresh ones
   try {
     return body(argc, argv);
   } catch (const nnr::Error& e) {

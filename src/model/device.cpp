@@ -1,11 +1,11 @@
 #include "nnr/model/device.hpp"
 
-#include <malloc.h>
 #include <torch/cuda.h>
 #include <torch/utils.h>
 #include <torch/version.h>
 
 #include "nnr/core/error.hpp"
+#include "nnr/core/memory.hpp"
 
 namespace nnr::model {
 
@@ -28,17 +28,7 @@ torch::Device parse_device(const std::string& name) {
 
 void prepare_cpu_runtime(int threads) {
   if (threads > 0) torch::set_num_threads(threads);
-#if defined(__GLIBC__)
-  // Large blocks from the heap instead of mmap, and freed memory kept at the top of it (not trimmed), so a
-  // step reuses the pages the last one touched. The peak stays resident; it is what the step needs anyway.
-  static const bool done = [] {
-    mallopt(M_MMAP_MAX, 0);
-    mallopt(M_TRIM_THRESHOLD, 1 << 30);
-    mallopt(M_TOP_PAD, 256 << 20);
-    return true;
-  }();
-  (void)done;
-#endif
+  retain_freed_memory();  // nnr/core/memory.hpp
 }
 
 }  // namespace nnr::model

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "nnr/core/matrix.hpp"
@@ -48,9 +49,29 @@ std::vector<double> per_clip_spearman(const MatrixD& audio, const MatrixD& laten
 /// one vector per space, one Spearman ρ.
 double pooled_spearman(const MatrixD& audio, const MatrixD& latent);
 
-/// Pooled ρ with a bootstrap over clips (= rows): resample b repeats row i counts[i] times. Done without
-/// re-sorting: both matrices are sorted once, and each resample walks the sorted order accumulating
-/// multiplicity-weighted average ranks, O(B·Q·N) time, O(Q·N) memory per thread.
+/// The pooled ρ of one (audio, latent) pair of matrices and of its bootstrap resamples over clips (= rows):
+/// resample b repeats row i resample_counts(Q, seed, b)[i] times. Both matrices are sorted once (here);
+/// a resample is then scored without re-sorting, O(Q·N). Without ties the value of every resample is
+/// computed exactly in integer arithmetic (correctly rounded once at the end), so it does not depend on
+/// the thread count or on how resamples are batched; with ties, a weighted pass in double.
+class PooledSpearman {
+ public:
+  /// Throws Error(input) for different shapes or a NaN entry.
+  PooledSpearman(const MatrixD& audio, const MatrixD& latent);
+  ~PooledSpearman();
+  PooledSpearman(const PooledSpearman&) = delete;
+  PooledSpearman& operator=(const PooledSpearman&) = delete;
+  /// The plain pooled ρ (every row once); NaN for an empty matrix or a constant side.
+  double value() const;
+  /// ρ of resamples 0..B-1 of `seed`, on `threads` (nnr::resolve_threads); memory 4·Q·N·16 bytes a thread.
+  std::vector<double> resamples(std::uint64_t seed, std::size_t B, int threads) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Pooled ρ with its bootstrap percentile interval (PooledSpearman with options.resamples, seed, threads).
 Estimate bootstrap_pooled_spearman(const MatrixD& audio, const MatrixD& latent, const BootstrapOptions& options);
 
 /// The between-space statistics of one (setting, audio distance, latent distance) pair of matrices.

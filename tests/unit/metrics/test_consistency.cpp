@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
+#include <vector>
 
 #include "nnr/core/error.hpp"
 #include "nnr/core/random.hpp"
@@ -187,4 +190,59 @@ TEST(Bootstrap, PercentileIsNumpyLinear) {
   EXPECT_DOUBLE_EQ(nm::percentile({1, 2, 3, 4}, 50), 2.5);
   EXPECT_DOUBLE_EQ(nm::percentile({1, 2, 3, 4, 5}, 2.5), 1.1);  // numpy.percentile([1..5], 2.5) = 1.1
   EXPECT_DOUBLE_EQ(nm::percentile({5, 1, NAN}, 100), 5.0);
+}
+
+namespace {
+// The pooled rho of resample b from its definition in exact integers: the resampled rows written out,
+// average ranks doubled (integers), moments in 128-bit, one rounding at the end.
+double exact_pooled(const nnr::MatrixD& audio, const nnr::MatrixD& latent, const std::vector<std::uint32_t>& c) {
+  __extension__ typedef __int128 i128;
+  std::vector<double> x, y;
+  for (std::size_t i = 0; i < audio.rows; ++i)
+    for (std::uint32_t k = 0; k < c[i]; ++k)
+      for (std::size_t j = 0; j < audio.cols; ++j) { x.push_back(audio(i, j)); y.push_back(latent(i, j)); }
+  auto ranks2 = [](const std::vector<double>& v) {  // 2 x average rank (no ties in these data)
+    std::vector<std::size_t> o(v.size());
+    std::iota(o.begin(), o.end(), std::size_t{0});
+    std::sort(o.begin(), o.end(), [&](std::size_t a, std::size_t b) { return v[a] < v[b]; });
+    std::vector<std::int64_t> r(v.size());
+    for (std::size_t i = 0; i < o.size();) {
+      std::size_t j = i;
+      while (j < o.size() && v[o[j]] == v[o[i]]) ++j;
+      for (std::size_t k = i; k < j; ++k) r[o[k]] = static_cast<std::int64_t>(i + 1 + j);
+      i = j;
+    }
+    return r;
+  };
+  const auto rx = ranks2(x), ry = ranks2(y);
+  const i128 n = static_cast<i128>(x.size());
+  i128 sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+  for (std::size_t k = 0; k < rx.size(); ++k) {
+    sx += rx[k];
+    sy += ry[k];
+    sxx += static_cast<i128>(rx[k]) * rx[k];
+    syy += static_cast<i128>(ry[k]) * ry[k];
+    sxy += static_cast<i128>(rx[k]) * ry[k];
+  }
+  const long double cov = static_cast<long double>(n * sxy - sx * sy);
+  const long double vx = static_cast<long double>(n * sxx - sx * sx), vy = static_cast<long double>(n * syy - sy * sy);
+  return static_cast<double>(cov / std::sqrt(vx * vy));
+}
+}  // namespace
+
+TEST(Consistency, PooledResamplesAreExactAndIndependentOfBatchingAndThreads) {
+  // 200 x 150 correlated distances (rho ~ 0.9, where rounding in double sums showed at 1e-12).
+  const auto audio = random_matrix(200, 150, 11);
+  auto latent = random_matrix(200, 150, 12);
+  for (std::size_t k = 0; k < latent.data.size(); ++k) latent.data[k] += 2 * audio.data[k];
+  const nm::PooledSpearman pooled(audio, latent);
+  const auto all = pooled.resamples(9, 37, 1);  // two full batches of 16 and a partial one
+  for (std::size_t b : {0u, 15u, 16u, 36u}) {
+    const double want = exact_pooled(audio, latent, nm::resample_counts(200, 9, b));
+    EXPECT_NEAR(all[b], want, 4e-16) << b;
+  }
+  EXPECT_EQ(pooled.resamples(9, 37, 3), all);
+  const auto first = pooled.resamples(9, 5, 2);
+  EXPECT_EQ(first, std::vector<double>(all.begin(), all.begin() + 5));
+  EXPECT_NEAR(pooled.value(), exact_pooled(audio, latent, std::vector<std::uint32_t>(200, 1)), 4e-16);
 }
