@@ -1,30 +1,12 @@
 // Exact DTW on AVX-512 (32 references per call). Compiled with -mavx512f -mavx512dq -mfma.
+
 #include <immintrin.h>
 
 #include "kernels.hpp"
 
 namespace nnr::distance::kernels {
 namespace {
-struct O {
-  static constexpr std::size_t W = 16;
-  static constexpr std::size_t R = 8;  // 16 accumulators of 32 registers (measured best of 4-12)
-  using F = __m512;
-  using D = __m512d;
-  static F zero() { return _mm512_setzero_ps(); }
-  static F load(const float* p) { return _mm512_loadu_ps(p); }
-  static void store(float* p, F x) { _mm512_storeu_ps(p, x); }
-  static F broadcast(float v) { return _mm512_set1_ps(v); }
-  static F sub(F x, F y) { return _mm512_sub_ps(x, y); }
-  static F sub_fma(F x, F y) { return _mm512_fnmadd_ps(y, _mm512_set1_ps(1.0f), x); }
-  static F square_add(F t, F s) { return _mm512_fmadd_ps(t, t, s); }
-  static F sqrt(F x) { return _mm512_sqrt_ps(x); }
-  static D low(F x) { return _mm512_cvtps_pd(_mm512_castps512_ps256(x)); }
-  static D high(F x) { return _mm512_cvtps_pd(_mm512_extractf32x8_ps(x, 1)); }
-  static D load_d(const double* p) { return _mm512_loadu_pd(p); }
-  static void store_d(double* p, D x) { _mm512_storeu_pd(p, x); }
-  static D min_d(D x, D y) { return _mm512_min_pd(x, y); }
-  static D add_d(D x, D y) { return _mm512_add_pd(x, y); }
-};
+#include "ops_avx512.inl"
 #include "dtw_lanes.inl"
 }  // namespace
 

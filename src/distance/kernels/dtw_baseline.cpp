@@ -1,31 +1,13 @@
 // Exact DTW on baseline x86-64 (SSE2, 8 references per call): multiply then add (no FMA), so values may
 // differ from the AVX2/AVX-512 kernels in the last bits of a frame cost (see distance.hpp).
+
 #include <emmintrin.h>
 
 #include "kernels.hpp"
 
 namespace nnr::distance::kernels {
 namespace {
-struct O {
-  static constexpr std::size_t W = 4;
-  static constexpr std::size_t R = 4;  // 8 accumulators of 16 registers
-  using F = __m128;
-  using D = __m128d;
-  static F zero() { return _mm_setzero_ps(); }
-  static F load(const float* p) { return _mm_loadu_ps(p); }
-  static void store(float* p, F x) { _mm_storeu_ps(p, x); }
-  static F broadcast(float v) { return _mm_set1_ps(v); }
-  static F sub(F x, F y) { return _mm_sub_ps(x, y); }
-  static F sub_fma(F x, F y) { return _mm_sub_ps(x, y); }
-  static F square_add(F t, F s) { return _mm_add_ps(s, _mm_mul_ps(t, t)); }
-  static F sqrt(F x) { return _mm_sqrt_ps(x); }
-  static D low(F x) { return _mm_cvtps_pd(x); }
-  static D high(F x) { return _mm_cvtps_pd(_mm_movehl_ps(x, x)); }
-  static D load_d(const double* p) { return _mm_loadu_pd(p); }
-  static void store_d(double* p, D x) { _mm_storeu_pd(p, x); }
-  static D min_d(D x, D y) { return _mm_min_pd(x, y); }
-  static D add_d(D x, D y) { return _mm_add_pd(x, y); }
-};
+#include "ops_baseline.inl"
 #include "dtw_lanes.inl"
 }  // namespace
 

@@ -43,4 +43,36 @@ inline DtwKernel dtw_kernel(SimdLevel level = simd_level()) {
   }
 }
 
+/// SiMPle's frame-pair costs in float: c(i, j) = sum_k (a_ik - b_jk)^2 (no square root) for columns
+/// j < ncols (a multiple of `columns`), a: na x d, bt: d x nbp (b transposed), c: na x nbp. Per value:
+/// float differences, squares summed in k order (FMA on AVX2/AVX-512): relative error <= (2d + 3) 2^-24.
+using SimpleCostsFn = void (*)(const float* a, std::size_t na, const float* bt, std::size_t nbp,
+                               std::size_t ncols, std::size_t d, float* c);
+
+/// SiMPle's approximate window sums from those costs (simple_costs.inl): s is pa x spb doubles (spb a
+/// multiple of `doubles`, >= pb + doubles), c needs nb + doubles - 1 readable columns; each row's minimum,
+/// and the maximum over all.
+using SimpleWindowsFn = void (*)(const float* c, std::size_t na, std::size_t nb, std::size_t nbp, std::size_t m,
+                                 std::size_t spb, double* s, double* row_min, double* smax);
+
+struct SimpleCostsKernel {
+  const char* isa;
+  std::size_t columns;  ///< ncols must be a multiple of this
+  std::size_t doubles;  ///< doubles per vector (window rows are written in whole vectors)
+  SimpleCostsFn run;
+  SimpleWindowsFn windows;
+};
+
+SimpleCostsKernel simple_costs_baseline();
+SimpleCostsKernel simple_costs_avx2();
+SimpleCostsKernel simple_costs_avx512();
+
+inline SimpleCostsKernel simple_costs_kernel(SimdLevel level = simd_level()) {
+  switch (level) {
+    case SimdLevel::avx512: return simple_costs_avx512();
+    case SimdLevel::avx2: return simple_costs_avx2();
+    default: return simple_costs_baseline();
+  }
+}
+
 }  // namespace nnr::distance::kernels

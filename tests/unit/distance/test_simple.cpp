@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <limits>
 
 #include "helpers.hpp"
@@ -44,13 +45,44 @@ TEST(Simple, MatchesNaiveJoin) {
   }
 }
 
-TEST(Simple, LongSequencesUseTheRowRingAndStillMatch) {
-  // 800 x 700 frames exceed the whole-matrix threshold (2^19 pairs): the ring-buffer path.
-  const MatrixF a = nnr::test::random_sequence(800, 3, 5), b = nnr::test::random_sequence(700, 3, 6);
-  const auto fast = d::simple_profile(a, b, 50);
-  const auto ref = naive_profile(a, b, 50);
-  ASSERT_EQ(fast.size(), ref.size());
-  for (std::size_t i = 0; i < ref.size(); ++i) EXPECT_NEAR(fast[i], ref[i], 1e-9 * ref[i] + 1e-9) << i;
+TEST(Simple, LongSequencesMatchOnBothPaths) {
+  // 800 x 700 frames: the float-cost path; 1500 x 1450 (> 2^21 frame pairs): the all-double path with its
+  // row ring.
+  for (std::size_t n : {800u, 1500u}) {
+    const MatrixF a = nnr::test::random_sequence(n, 2, 5), b = nnr::test::random_sequence(n - 50 - n / 20, 2, 6);
+    const auto fast = d::simple_profile(a, b, 50);
+    const auto ref = naive_profile(a, b, 50);
+    ASSERT_EQ(fast.size(), ref.size());
+    for (std::size_t i = 0; i < ref.size(); ++i) EXPECT_NEAR(fast[i], ref[i], 1e-9 * ref[i] + 1e-9) << n << " " << i;
+  }
+}
+
+TEST(Simple, DistanceIsTheExactMedianOnEveryInstructionSet) {
+  // The float costs only choose which windows to recompute; the reported median is recomputed in double
+  // from the frames, so every ISA gives the same bits, equal to the naive join's median within 1e-12.
+  std::vector<MatrixF> q, r;
+  for (std::uint64_t s = 0; s < 6; ++s) {
+    q.push_back(nnr::test::random_sequence(120 + 7 * s, 24, s, 5.0));
+    r.push_back(nnr::test::random_sequence(173 - 3 * s, 24, 50 + s, 5.0));
+  }
+  r.push_back(q[2]);  // an identical pair: profile zeros around the own alignment
+  const auto dist = d::make_sequence_distance("simple");
+  std::vector<nnr::MatrixD> got;
+  for (const char* level : {"baseline", "avx2", "avx512"}) {
+    setenv("NNR_SIMD", level, 1);  // capped at what this CPU has
+    got.push_back(d::all_pairs(q, r, *dist, 2));
+    unsetenv("NNR_SIMD");
+  }
+  EXPECT_EQ(got[0].data, got[1].data);
+  EXPECT_EQ(got[0].data, got[2].data);
+  for (std::size_t i = 0; i < q.size(); ++i)
+    for (std::size_t j = 0; j < r.size(); ++j) {
+      auto p = naive_profile(q[i], r[j], 50);
+      std::sort(p.begin(), p.end());
+      const std::size_t h = p.size() / 2;
+      const double median = p.size() % 2 ? p[h] : (p[h - 1] + p[h]) / 2;
+      EXPECT_NEAR(got[0](i, j), median, 1e-12 * median) << i << " " << j;
+    }
 }
 
 TEST(Simple, MedianIdentityAndAsymmetry) {

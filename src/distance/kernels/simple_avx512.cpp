@@ -1,0 +1,13 @@
+// SiMPle's float frame-pair costs on avx512 (simple_costs.inl).
+#include <immintrin.h>
+
+#include "kernels.hpp"
+
+namespace nnr::distance::kernels {
+namespace {
+#include "ops_avx512.inl"
+#include "simple_costs.inl"
+}  // namespace
+
+SimpleCostsKernel simple_costs_avx512() { return {"avx512", kW, O::H, &simple_costs, &simple_windows}; }
+}  // namespace nnr::distance::kernels
