@@ -4,12 +4,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <utility>
 #include <vector>
 
 #include "members.hpp"
 #include "nnr/core/error.hpp"
+#include "nnr/core/parallel.hpp"
 #include "nnr/distance/distance.hpp"
 
 namespace nnr::distance {
@@ -17,12 +19,21 @@ namespace nnr::distance {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr std::size_t kPad = 8;  // columns of slack after each transposed row (whole-vector reads)
 
 struct Seq {
   std::size_t n = 0, d = 0;
-  std::vector<double> x;  // n x d
+  std::vector<double> x;   // n x d
+  std::vector<double> xt;  // d x (n + kPad): frames in columns, for distances to many frames at once
   const double* row(std::size_t i) const { return x.data() + i * d; }
 };
+
+void transpose_frames(Seq& s) {
+  const std::size_t stride = s.n + kPad;
+  s.xt.assign(s.d * stride, 0.0);
+  for (std::size_t i = 0; i < s.n; ++i)
+    for (std::size_t k = 0; k < s.d; ++k) s.xt[k * stride + i] = s.x[i * s.d + k];
+}
 
 Seq to_seq(const MatrixF& m) {
   Seq s;
@@ -43,105 +54,137 @@ Seq reduce_by_half(const Seq& s) {
   return r;
 }
 
-double frame_dist(const double* a, const double* b, std::size_t d) {
-  double s = 0;
-  for (std::size_t k = 0; k < d; ++k) {
-    const double diff = a[k] - b[k];
-    s += diff * diff;
-  }
-  return std::sqrt(s);
+// A sequence and its coarsenings, down to the first level shorter than radius + 2 (where the recursion
+// of any pair involving it stops at the latest). Built once per sequence, shared by all its pairs.
+struct Pyramid {
+  std::vector<Seq> levels;
+};
+
+Pyramid pyramid(const MatrixF& m, int radius) {
+  const std::size_t min_size = static_cast<std::size_t>(radius) + 2;
+  Pyramid p;
+  p.levels.push_back(to_seq(m));
+  while (p.levels.back().n >= min_size) p.levels.push_back(reduce_by_half(p.levels.back()));
+  for (Seq& s : p.levels) transpose_frames(s);
+  return p;
 }
 
-// Window: for each row of x, the inclusive column range [lo, hi] of y (the package's windows are one
-// contiguous run per row, rows in order).
-struct Window {
-  std::vector<std::size_t> lo, hi;
+typedef double v8d __attribute__((vector_size(64)));
+
+// Euclidean distances of frame x to frames lo .. lo + n - 1 of y, eight frames at a time (one AVX-512
+// vector, two AVX2 or four SSE2 ones: the clone is picked at run time): per frame, squares summed in k
+// order, then the square root (correctly rounded), so every clone gives the same bits. out needs n + 7
+// slots.
+__attribute__((target_clones("avx512f", "avx2", "default"))) void frame_distances(const double* x, const Seq& y,
+                                                                                 std::size_t lo, std::size_t n,
+                                                                                 double* out) {
+  const std::size_t stride = y.n + kPad, d = y.d;
+  for (std::size_t c = 0; c < n; c += 8) {
+    const double* col = y.xt.data() + lo + c;
+    v8d s = {};
+    for (std::size_t k = 0; k < d; ++k) {
+      v8d v;
+      std::memcpy(&v, col + k * stride, sizeof v);
+      const v8d t = x[k] - v;
+      s += t * t;
+    }
+    for (std::size_t l = 0; l < 8; ++l) out[c + l] = std::sqrt(s[l]);
+  }
+}
+
+// One level's window: row r of x may use columns [lo[r], hi[r]] of y (one contiguous run per row, rows in
+// order, as the package's windows are).
+struct Workspace {
+  std::vector<std::size_t> lo, hi, off;
+  std::vector<double> D, dt, ext, ud;
+  std::vector<std::uint8_t> from;
+  std::vector<long> path_min, path_max;  // the path's column span per row (after backtrack)
 };
 
-struct Result {
-  double cost = 0;
-  std::vector<std::pair<std::size_t, std::size_t>> path;
-};
-
-// __dtw: D[i, j] over 1-based indices, D[0, 0] = 0, cells outside the window are infinite; candidates in
-// the package's order (up, left, diagonal), the first minimum wins.
-Result windowed_dtw(const Seq& x, const Seq& y, const Window& w) {
+// __dtw on the window: D[i, j] over 1-based indices, D[0, 0] = 0, cells outside the window infinite;
+// candidates in the package's order (up, left, diagonal), each + dt, the first minimum wins. With
+// `trace`, backtracks the path into path_min / path_max (the package's path, row spans only).
+double windowed_dtw(const Seq& x, const Seq& y, Workspace& w, bool trace) {
   const std::size_t nx = x.n;
-  std::vector<std::size_t> off(nx + 1, 0);
-  for (std::size_t r = 0; r < nx; ++r) off[r + 1] = off[r] + (w.hi[r] - w.lo[r] + 1);
-  std::vector<double> D(off[nx]);
-  std::vector<std::uint8_t> from(off[nx]);
-  auto get = [&](std::size_t i, std::size_t j) -> double {  // 1-based
-    if (i == 0) return j == 0 ? 0.0 : kInf;
-    if (j == 0) return kInf;
-    const std::size_t r = i - 1, c = j - 1;
-    if (c < w.lo[r] || c > w.hi[r]) return kInf;
-    return D[off[r] + c - w.lo[r]];
-  };
+  w.off.resize(nx + 1);
+  w.off[0] = 0;
+  for (std::size_t r = 0; r < nx; ++r) w.off[r + 1] = w.off[r] + (w.hi[r] - w.lo[r] + 1);
+  w.D.resize(w.off[nx]);
+  w.from.resize(w.off[nx]);
+  double* D = w.D.data();
   for (std::size_t r = 0; r < nx; ++r) {
-    for (std::size_t c = w.lo[r]; c <= w.hi[r]; ++c) {
-      const std::size_t i = r + 1, j = c + 1;
-      const double dt = frame_dist(x.row(r), y.row(c), x.d);
-      double best = get(i - 1, j) + dt;
-      std::uint8_t choice = 0;
-      const double left = get(i, j - 1) + dt;
-      if (left < best) {
-        best = left;
-        choice = 1;
+    const std::size_t lo = w.lo[r], hi = w.hi[r], n = hi - lo + 1, base = w.off[r];
+    w.dt.resize(n + 8);
+    frame_distances(x.row(r), y, lo, n, w.dt.data());
+    // ext[t] = D(r, lo + t) of the row above in 1-based columns (D(0, 0) = 0): up of column c is
+    // ext[c - lo + 1], diag ext[c - lo].
+    w.ext.assign(n + 1, kInf);
+    if (r == 0) {
+      if (lo == 0) w.ext[0] = 0.0;
+    } else {
+      const std::size_t plo = w.lo[r - 1], phi = w.hi[r - 1], pbase = w.off[r - 1];
+      for (std::size_t t = 0; t <= n; ++t) {
+        const std::size_t c = lo + t;  // 1-based column c is 0-based c - 1
+        if (c >= 1 && c - 1 >= plo && c - 1 <= phi) w.ext[t] = D[pbase + c - 1 - plo];
       }
-      const double diag = get(i - 1, j - 1) + dt;
-      if (diag < best) {
-        best = diag;
-        choice = 2;
-      }
-      D[off[r] + c - w.lo[r]] = best;
-      from[off[r] + c - w.lo[r]] = choice;
+    }
+    // The value is min(up, left, diag) + dt whatever the order; only the choice (the path) needs the
+    // package's order. So: min(up, diag) + dt for the row, then the one serial dependency, left.
+    w.ud.resize(n);
+    for (std::size_t t = 0; t < n; ++t) w.ud[t] = std::min(w.ext[t + 1] + w.dt[t], w.ext[t] + w.dt[t]);
+    double left = kInf;
+    double* row = D + base;
+    for (std::size_t t = 0; t < n; ++t) row[t] = left = std::min(left + w.dt[t], w.ud[t]);
+    if (!trace) continue;
+    // The package's choice, up, left, diagonal: the first candidate equal to the minimum.
+    std::uint8_t* from = w.from.data() + base;
+    for (std::size_t t = 0; t < n; ++t) {
+      const double m = row[t], up = w.ext[t + 1] + w.dt[t], lf = (t ? row[t - 1] : kInf) + w.dt[t];
+      from[t] = up == m ? 0 : (lf == m ? 1 : 2);
     }
   }
-  Result res;
-  res.cost = get(nx, y.n);
-  std::size_t i = nx, j = y.n;
+  const double cost = (y.n - 1 >= w.lo[nx - 1] && y.n - 1 <= w.hi[nx - 1]) ? D[w.off[nx - 1] + y.n - 1 - w.lo[nx - 1]]
+                                                                            : kInf;
+  const auto broken = [&] {
+    throw_input("distance: fastdtw window does not connect the start and end cells (lengths=" + std::to_string(nx) +
+                "," + std::to_string(y.n) + "); the python package fails here too; use radius >= 1");
+  };
+  if (!std::isfinite(cost)) broken();
+  if (!trace) return cost;
+  w.path_min.assign(nx, std::numeric_limits<long>::max());
+  w.path_max.assign(nx, -1);
+  std::size_t i = nx, j = y.n;  // 1-based
   while (!(i == 0 && j == 0)) {
-    if (i == 0 || j == 0 || j - 1 < w.lo[i - 1] || j - 1 > w.hi[i - 1] || !std::isfinite(get(i, j)))
-      throw_input("distance: fastdtw window does not connect the start and end cells (lengths=" +
-                  std::to_string(nx) + "," + std::to_string(y.n) +
-                  "); the python package fails here too; use radius >= 1");
-    res.path.emplace_back(i - 1, j - 1);
-    const std::uint8_t c = from[off[i - 1] + (j - 1) - w.lo[i - 1]];
-    if (c == 0) {
+    if (i == 0 || j == 0 || j - 1 < w.lo[i - 1] || j - 1 > w.hi[i - 1]) broken();
+    const std::size_t r = i - 1, c = j - 1, cell = w.off[r] + c - w.lo[r];
+    if (!std::isfinite(D[cell])) broken();
+    w.path_min[r] = std::min(w.path_min[r], static_cast<long>(c));
+    w.path_max[r] = std::max(w.path_max[r], static_cast<long>(c));
+    const std::uint8_t ch = w.from[cell];
+    if (ch == 0) {
       --i;
-    } else if (c == 1) {
+    } else if (ch == 1) {
       --j;
     } else {
       --i;
       --j;
     }
   }
-  std::reverse(res.path.begin(), res.path.end());
-  return res;
+  return cost;
 }
 
-Window full_window(std::size_t nx, std::size_t ny) {
-  Window w;
+void full_window(std::size_t nx, std::size_t ny, Workspace& w) {
   w.lo.assign(nx, 0);
   w.hi.assign(nx, ny - 1);
-  return w;
 }
 
-// __expand_window. The coarse path is monotone and connected, so the radius-expanded set of a coarse row
-// p is one interval [min j - r, max j + r] over the path cells in rows p-r..p+r; doubling gives the fine
-// rows 2p, 2p+1 the interval [2 lo, 2 hi + 1]; the package's scan then keeps, per row, the run starting at
-// or after the previous row's first column.
-Window expand_window(const std::vector<std::pair<std::size_t, std::size_t>>& path, std::size_t nx,
-                     std::size_t ny, int radius) {
+// __expand_window from the coarse path's row spans. The coarse path is monotone and connected, so the
+// radius-expanded set of a coarse row p is one interval [min j - r, max j + r] over the path cells in rows
+// p-r..p+r; doubling gives the fine rows 2p, 2p+1 the interval [2 lo, 2 hi + 1]; the package's scan then
+// keeps, per row, the run starting at or after the previous row's first column.
+void expand_window(std::size_t coarse_rows, std::size_t nx, std::size_t ny, int radius, Workspace& w) {
   const long r = radius;
-  const std::size_t coarse_rows = path.back().first + 1;
-  std::vector<long> minj(coarse_rows, std::numeric_limits<long>::max()), maxj(coarse_rows, -1);
-  for (const auto& [i, j] : path) {
-    minj[i] = std::min(minj[i], static_cast<long>(j));
-    maxj[i] = std::max(maxj[i], static_cast<long>(j));
-  }
-  Window w;
+  const std::vector<long> minj = w.path_min, maxj = w.path_max;
   w.lo.resize(nx);
   w.hi.resize(nx);
   long start_j = 0;
@@ -161,14 +204,23 @@ Window expand_window(const std::vector<std::pair<std::size_t, std::size_t>>& pat
     w.hi[i] = static_cast<std::size_t>(last);
     start_j = first;
   }
-  return w;
 }
 
-Result fastdtw_rec(const Seq& x, const Seq& y, int radius) {
+// The package's recursion, bottom-up: full DTW at the first level where either sequence is shorter than
+// radius + 2, then each finer level inside the window its coarser path expands to.
+double fastdtw_pyramids(const Pyramid& px, const Pyramid& py, int radius) {
   const std::size_t min_size = static_cast<std::size_t>(radius) + 2;
-  if (x.n < min_size || y.n < min_size) return windowed_dtw(x, y, full_window(x.n, y.n));
-  const Result coarse = fastdtw_rec(reduce_by_half(x), reduce_by_half(y), radius);
-  return windowed_dtw(x, y, expand_window(coarse.path, x.n, y.n, radius));
+  std::size_t level = 0;
+  while (px.levels[level].n >= min_size && py.levels[level].n >= min_size) ++level;
+  thread_local Workspace w;
+  full_window(px.levels[level].n, py.levels[level].n, w);
+  double cost = windowed_dtw(px.levels[level], py.levels[level], w, level > 0);
+  while (level > 0) {
+    --level;
+    expand_window(px.levels[level + 1].n, px.levels[level].n, py.levels[level].n, radius, w);
+    cost = windowed_dtw(px.levels[level], py.levels[level], w, level > 0);
+  }
+  return cost;
 }
 
 class FastDtw final : public SequenceDistance {
@@ -177,9 +229,26 @@ class FastDtw final : public SequenceDistance {
   std::string name() const override { return "fastdtw"; }
   nlohmann::json params() const override { return {{"radius", radius_}}; }
 
+  // Every sequence's coarsenings made once for the block, not once per pair.
+  MatrixD rows_of(const std::vector<MatrixF>& queries, const std::vector<MatrixF>& refs, int threads,
+                  Range rows) const override {
+    std::vector<Pyramid> pq(rows.size()), pr(refs.size());
+    parallel_for(0, rows.size() + refs.size(), threads, [&](std::size_t k) {
+      if (k < rows.size())
+        pq[k] = pyramid(queries[rows.begin + k], radius_);
+      else
+        pr[k - rows.size()] = pyramid(refs[k - rows.size()], radius_);
+    });
+    MatrixD out(rows.size(), refs.size());
+    const std::size_t n = refs.size();
+    parallel_for(0, rows.size() * n, threads,
+                 [&](std::size_t p) { out.data[p] = fastdtw_pyramids(pq[p / n], pr[p % n], radius_); });
+    return out;
+  }
+
  protected:
   double compute(const MatrixF& a, const MatrixF& b) const override {
-    return fastdtw_rec(to_seq(a), to_seq(b), radius_).cost;
+    return fastdtw_pyramids(pyramid(a, radius_), pyramid(b, radius_), radius_);
   }
 
  private:
@@ -196,8 +265,12 @@ double fastdtw(const MatrixF& a, const MatrixF& b, int radius) {
 double dtw_reference(const MatrixF& a, const MatrixF& b) {
   detail::check_sequence(a, "a");
   detail::check_sequence(b, "b", a.cols);
-  const Seq x = to_seq(a), y = to_seq(b);
-  return windowed_dtw(x, y, full_window(x.n, y.n)).cost;
+  const Seq x = to_seq(a);
+  Seq y = to_seq(b);
+  transpose_frames(y);
+  Workspace w;
+  full_window(x.n, y.n, w);
+  return windowed_dtw(x, y, w, false);
 }
 
 std::unique_ptr<SequenceDistance> detail::make_fastdtw(const Params& params) {
