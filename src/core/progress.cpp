@@ -70,4 +70,41 @@ void Progress::print(bool final_line) {
   std::fflush(stderr);
 }
 
+PhaseTimes::Scope::Scope(PhaseTimes& times, std::string phase)
+    : times_(times), phase_(std::move(phase)), start_(std::chrono::steady_clock::now()) {}
+
+PhaseTimes::Scope::~Scope() {
+  times_.add(phase_, std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
+}
+
+void PhaseTimes::add(const std::string& phase, double seconds) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& [name, s] : phases_)
+    if (name == phase) {
+      s += seconds;
+      return;
+    }
+  phases_.emplace_back(phase, seconds);
+}
+
+double PhaseTimes::total() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  double t = 0;
+  for (const auto& p : phases_) t += p.second;
+  return t;
+}
+
+std::string PhaseTimes::summary() const {
+  const double all = total();
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::string out;
+  for (const auto& [name, s] : phases_) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%s%s %.1f s (%.0f%%)", out.empty() ? "" : ", ", name.c_str(), s,
+                  all > 0 ? 100.0 * s / all : 0.0);
+    out += buf;
+  }
+  return out;
+}
+
 }  // namespace nnr

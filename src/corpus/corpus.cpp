@@ -239,9 +239,6 @@ nlohmann::json build_corpus(const CorpusOptions& opts) {
       progress.tick();
     });
   }
-  const int n_train_lines = size.vocal_lines - size.vocal_test_lines;
-
-
   // 2. Plan every job from the seed. 3. Render and write them.
   const std::vector<Job> jobs = plan_jobs(size, opts.seed, lines);
   const std::vector<Written> written = render_jobs(jobs, pool, opts.soundfont, out, threads);

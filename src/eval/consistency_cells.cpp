@@ -2,6 +2,8 @@
 // the caches, then every member of the metric table (nnr/metrics/metric.hpp) on them.
 #include <spdlog/spdlog.h>
 
+#include <memory>
+
 #include "nnr/core/error.hpp"
 #include "nnr/core/random.hpp"
 #include "nnr/metrics/metric.hpp"
@@ -100,10 +102,13 @@ AudioSpace audio_space(const Run& run, const Setting& og, const Setting& s, cons
   a_row.assign(c, 0);
   a_col.assign(c, 0);
   // Originals' sequences are loaded once per call (og_cache); the setting's from its cache file.
-  if (og_cache.seq.empty()) og_cache = load_or_compute_mfcc(run, og, backend, o.threads, o.dry_run);
-  const Sequences& rs = og_cache;
   Sequences own_qs;
-  if (&s != &og) own_qs = load_or_compute_mfcc(run, s, backend, o.threads, o.dry_run);
+  {
+    const auto timed = out.times.scope("mfcc");
+    if (og_cache.seq.empty()) og_cache = load_or_compute_mfcc(run, og, backend, o.threads, o.dry_run);
+    if (&s != &og) own_qs = load_or_compute_mfcc(run, s, backend, o.threads, o.dry_run);
+  }
+  const Sequences& rs = og_cache;
   const Sequences& qs = &s == &og ? og_cache : own_qs;
   for (std::size_t k = 0; k < c; ++k) {
     a_row[k] = run.ok(s, k);
@@ -116,6 +121,7 @@ AudioSpace audio_space(const Run& run, const Setting& og, const Setting& s, cons
   std::vector<FullMatrix>& audio = a.d;
   for (const auto& spec : o.audio_distances) {
     bool computed = false;
+    auto timed = std::make_unique<PhaseTimes::Scope>(out.times, "audio/" + spec.label);
     audio.push_back(load_or_compute_distances(
         run, s, "audio", spec.label, spec_key(spec), a_row, a_col,
         [&](const std::vector<std::size_t>& rows, const std::vector<std::size_t>& cols) {
@@ -130,10 +136,12 @@ AudioSpace audio_space(const Run& run, const Setting& og, const Setting& s, cons
           }
         },
         o.dry_run, &computed));
+    timed.reset();
     if (o.dry_run) {
       spdlog::info("{}: {} audio/{}: {}", kComponent, s.id, spec.label, computed ? "to compute" : "cached");
       continue;
     }
+    const auto metrics_timed = out.times.scope("metrics/within");
     const auto sel = select(a_row, a_col);
     const auto d = submatrix(audio.back().d, sel);
     add_metric_rows(out, metrics::MetricScope::within, within(d, sel.own), "audio", "audio", spec.label, "", s, o,
@@ -157,6 +165,7 @@ void latent_space(const Run& run, const Setting& og, const Setting& s, const Eva
   }
   for (const auto& dl : o.latent_distances) {
     bool computed = false;
+    auto timed = std::make_unique<PhaseTimes::Scope>(out.times, "latent/" + dl);
     const auto lat = load_or_compute_distances(
         run, s, e.name, dl, "vector:" + dl, l_row, l_col,
         [&](const std::vector<std::size_t>& rows, const std::vector<std::size_t>& cols) {
@@ -172,14 +181,19 @@ void latent_space(const Run& run, const Setting& og, const Setting& s, const Eva
           return backend.vector_distances(q, r, dl, o.threads);
         },
         o.dry_run, &computed);
+    timed.reset();
     if (o.dry_run) {
       spdlog::info("{}: {} {}/{}: {}", kComponent, s.id, e.name, dl, computed ? "to compute" : "cached");
       continue;
     }
-    const auto lsel = select(l_row, l_col);
-    const auto ldw = submatrix(lat.d, lsel);
-    add_metric_rows(out, metrics::MetricScope::within, within(ldw, lsel.own), e.name, "latent", "", dl, s, o,
-                    derive_seed(o.seed, e.name, dl, s.id));
+    {
+      const auto metrics_timed = out.times.scope("metrics/within");
+      const auto lsel = select(l_row, l_col);
+      const auto ldw = submatrix(lat.d, lsel);
+      add_metric_rows(out, metrics::MetricScope::within, within(ldw, lsel.own), e.name, "latent", "", dl, s, o,
+                      derive_seed(o.seed, e.name, dl, s.id));
+    }
+    const auto metrics_timed = out.times.scope("metrics/between");
     // Between spaces: clips available in both.
     std::vector<std::uint8_t> b_row(c), b_col(c);
     for (std::size_t k = 0; k < c; ++k) {

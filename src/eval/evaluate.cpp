@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "nnr/core/error.hpp"
+#include "nnr/core/parallel.hpp"
 #include "nnr/core/progress.hpp"
 #include "nnr/core/registry.hpp"
 #include "nnr/distance/distance.hpp"
@@ -114,10 +115,15 @@ EvaluateSummary run_evaluate(const EvaluateOptions& o, const Backend& backend) {
   Progress progress(kComponent, range.size(), "settings");
   for (std::size_t i = range.begin; i < range.end; ++i) {
     evaluate_setting(run, run.settings[0], run.settings[i], o, backend, og_cache, rows);
-    if (!o.dry_run) evaluate_performance(run, run.settings[i], o, rows);
+    if (!o.dry_run) {
+      const auto timed = rows.times.scope("performance");
+      evaluate_performance(run, run.settings[i], o, rows);
+    }
     progress.tick();
   }
   progress.finish();
+  if (!o.dry_run && !rows.times.summary().empty())
+    spdlog::info("{}: time by phase ({} threads): {}", kComponent, resolve_threads(o.threads), rows.times.summary());
   for (const auto& what : rows.unscored)
     spdlog::warn("{}: {} has no clip to score in some settings (no labels or vocal stems among the evaluated "
                  "clips); those rows are left out of performance.csv",

@@ -1,6 +1,7 @@
 #pragma once
 // Internal to nnr-evaluate: the rows of results/consistency.csv and results/performance.csv, and writing
 // them (whole, or as one shard's part through nnr/io/shard_files.hpp).
+#include "nnr/core/progress.hpp"
 #include <filesystem>
 #include <set>
 #include <string>
@@ -17,6 +18,7 @@ struct Rows {
   io::CsvWriter consistency{consistency_columns()};
   io::CsvWriter performance{performance_columns()};
   std::set<std::string> unscored;  // "task of encoder" with no clip to score in some setting
+  PhaseTimes times;                 // where this call's time went (logged at the end)
 };
 
 /// One consistency row: `space` audio|latent|between, `da`/`dl` the audio/latent distance ("" = none).

@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "nnr/core/parallel.hpp"
 #include "nnr/core/random.hpp"
 #include "nnr/metrics/task_metrics.hpp"
 
@@ -44,7 +45,8 @@ Estimate bootstrap_mean(const std::vector<double>& per_clip, const BootstrapOpti
   if (o.resamples <= 0 || e.n == 0) return e;
   std::vector<double> stats(static_cast<std::size_t>(o.resamples));
   const std::size_t n = per_clip.size();
-  for (std::size_t b = 0; b < stats.size(); ++b) {
+  // Each resample writes its own slot: the same values on any number of threads.
+  parallel_for(0, stats.size(), o.threads, [&](std::size_t b) {
     const auto counts = resample_counts(n, o.seed, b);
     double s = 0.0, w = 0.0;
     for (std::size_t i = 0; i < n; ++i)
@@ -53,7 +55,7 @@ Estimate bootstrap_mean(const std::vector<double>& per_clip, const BootstrapOpti
         w += counts[i];
       }
     stats[b] = w > 0 ? s / w : kNaN;
-  }
+  }, 16);
   e.ci_low = percentile(stats, 50.0 * (1.0 - o.level));
   e.ci_high = percentile(stats, 50.0 * (1.0 + o.level));
   return e;
@@ -66,15 +68,16 @@ Estimate bootstrap_median(const std::vector<double>& per_clip, const BootstrapOp
   e.value = nan_median(per_clip);
   e.ci_low = e.ci_high = kNaN;
   if (o.resamples <= 0 || e.n == 0) return e;
-  std::vector<double> stats(static_cast<std::size_t>(o.resamples)), sample;
+  std::vector<double> stats(static_cast<std::size_t>(o.resamples));
   const std::size_t n = per_clip.size();
-  for (std::size_t b = 0; b < stats.size(); ++b) {
+  parallel_for(0, stats.size(), o.threads, [&](std::size_t b) {
     const auto counts = resample_counts(n, o.seed, b);
-    sample.clear();
+    std::vector<double> sample;
+    sample.reserve(n);
     for (std::size_t i = 0; i < n; ++i)
       for (std::uint32_t c = 0; c < counts[i]; ++c) sample.push_back(per_clip[i]);
     stats[b] = nan_median(sample);
-  }
+  }, 16);
   e.ci_low = percentile(stats, 50.0 * (1.0 - o.level));
   e.ci_high = percentile(stats, 50.0 * (1.0 + o.level));
   return e;

@@ -123,21 +123,21 @@ double spearman(const double* x, const double* y, std::size_t n) {
 }
 
 std::vector<double> per_clip_spearman(const MatrixD& audio, const MatrixD& latent,
-                                      const std::vector<std::size_t>& own_in) {
+                                      const std::vector<std::size_t>& own_in, int threads) {
   check_same_shape(audio, latent, "per-clip Spearman");
   const auto own = own_or_identity(own_in, audio);
   std::vector<double> out(audio.rows, kNaN);
-  std::vector<double> a, l;
-  for (std::size_t i = 0; i < audio.rows; ++i) {
-    a.clear();
-    l.clear();
+  parallel_for(0, audio.rows, threads, [&](std::size_t i) {
+    std::vector<double> a, l;
+    a.reserve(audio.cols);
+    l.reserve(audio.cols);
     for (std::size_t j = 0; j < audio.cols; ++j) {
       if (j == own[i]) continue;  // eq. 11: distances to the OTHER originals
       a.push_back(audio(i, j));
       l.push_back(latent(i, j));
     }
     out[i] = spearman(a.data(), l.data(), a.size());
-  }
+  }, 8);
   return out;
 }
 

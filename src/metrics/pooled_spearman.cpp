@@ -169,6 +169,8 @@ struct Plan {  // the bucketed latent -> audio plan (DistinctPass)
   std::size_t m, blocks;
 };
 
+// Internal 64-byte vector helpers (inlined; GCC notes their ABI would change across -m flags).
+#pragma GCC diagnostic ignored "-Wpsabi"
 typedef std::uint32_t LaneU32 __attribute__((vector_size(4 * kLanes)));
 
 inline LaneU32 load_lanes(const std::uint32_t* p) {

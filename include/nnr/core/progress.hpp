@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace nnr {
 
@@ -31,6 +33,34 @@ class Progress {
   std::mutex mutex_;
   std::chrono::steady_clock::time_point start_, last_;
   bool finished_ = false;
+};
+
+/// Wall time per named phase, summed over calls, for the "where the time went" line of a long stage.
+/// Thread-safe; phases are listed in the order first seen.
+class PhaseTimes {
+ public:
+  /// Adds the time from construction to destruction to `phase`.
+  class Scope {
+   public:
+    Scope(PhaseTimes& times, std::string phase);
+    ~Scope();
+    Scope(const Scope&) = delete;
+    Scope& operator=(const Scope&) = delete;
+
+   private:
+    PhaseTimes& times_;
+    std::string phase_;
+    std::chrono::steady_clock::time_point start_;
+  };
+  void add(const std::string& phase, double seconds);
+  Scope scope(std::string phase) { return Scope(*this, std::move(phase)); }
+  /// "mfcc 12.3 s (10%), audio/dtw 40.1 s (33%), ..."; "" when nothing was timed.
+  std::string summary() const;
+  double total() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::pair<std::string, double>> phases_;
 };
 
 }  // namespace nnr

@@ -14,7 +14,7 @@ struct BootstrapOptions {
   int resamples = 1000;       ///< B; 0 disables intervals (ci_low = ci_high = NaN)
   double level = 0.95;        ///< central interval coverage
   std::uint64_t seed = 0;     ///< derive per statistic, e.g. derive_seed(run_seed, encoder, metric, setting)
-  int threads = 1;            ///< for the expensive statistics (pooled ρ); results do not depend on it
+  int threads = 1;            ///< threads for the resamples (and per-clip rows); results do not depend on it
 };
 
 /// A point estimate with its percentile interval. n = number of clips that entered the statistic.

@@ -41,9 +41,9 @@ double spearman(const double* x, const double* y, std::size_t n);
 
 /// C^B_ρ "per_clip" (paper eq. 11): for each row i, Spearman between audio row i and latent row i over the
 /// OTHER originals (own column excluded). Returns one ρ per clip (NaN where undefined, e.g. N < 3).
-/// Matrices must have the same shape.
+/// Matrices must have the same shape. Rows on `threads` (nnr::resolve_threads); values do not depend on it.
 std::vector<double> per_clip_spearman(const MatrixD& audio, const MatrixD& latent,
-                                      const std::vector<std::size_t>& own = {});
+                                      const std::vector<std::size_t>& own = {}, int threads = 1);
 
 /// C^B_ρ "pooled" (the paper's code): all Q x N entries of each matrix (own original included) pooled into
 /// one vector per space, one Spearman ρ.

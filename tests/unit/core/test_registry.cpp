@@ -90,7 +90,9 @@ TEST(Registry, EveryFamilyTableIsComplete) {
   for (const auto& m : nnr::metrics::metric_registry().entries()) EXPECT_FALSE(m.label.empty()) << m.name;
   for (const auto& t : nnr::tasks::task_registry().entries()) {
     EXPECT_EQ(nnr::tasks::task_name(nnr::tasks::parse_task(t.name)), t.name);
-    if (t.objective == nnr::tasks::Objective::source_mask) EXPECT_TRUE(t.needs_reference) << t.name;
+    if (t.objective == nnr::tasks::Objective::source_mask) {
+      EXPECT_TRUE(t.needs_reference) << t.name;
+    }
     EXPECT_TRUE(t.aggregate == "mean" || t.aggregate == "median") << t.name;
     EXPECT_TRUE(t.score != nullptr && t.epochs > 0 && t.batch_size > 0) << t.name;
   }
