@@ -2,9 +2,11 @@
 // the caches, then every member of the metric table (nnr/metrics/metric.hpp) on them.
 #include <spdlog/spdlog.h>
 
+#include <map>
 #include <memory>
 
 #include "nnr/core/error.hpp"
+#include "nnr/core/parallel.hpp"
 #include "nnr/core/random.hpp"
 #include "nnr/metrics/metric.hpp"
 #include "stage_steps.hpp"
@@ -90,6 +92,9 @@ namespace {
 struct AudioSpace {
   std::vector<std::uint8_t> row, col;
   std::vector<FullMatrix> d;
+  // The between-space selections' audio matrices sorted for the pooled statistic, per audio distance,
+  // shared by every encoder and latent distance that selects the same clips (usually all of them).
+  mutable std::map<std::vector<std::uint8_t>, std::vector<std::shared_ptr<const metrics::SortedDistances>>> sorted;
 };
 
 /// Audio space: distances, and the within-space metric rows for each audio distance.
@@ -202,11 +207,27 @@ void latent_space(const Run& run, const Setting& og, const Setting& s, const Eva
     }
     const auto bsel = select(b_row, b_col);
     const auto ld = submatrix(lat.d, bsel);
+    std::vector<MatrixD> ads;
+    for (const auto& m : audio) ads.push_back(submatrix(m.d, bsel));
+    // Sorted once per matrix (latent here, audio once per selection), the sorts side by side.
+    std::vector<std::uint8_t> key(b_row);
+    key.insert(key.end(), b_col.begin(), b_col.end());
+    auto& audio_sorted = a.sorted[key];
+    audio_sorted.resize(audio.size());
+    std::shared_ptr<const metrics::SortedDistances> ld_sorted;
+    parallel_for(0, audio.size() + 1, o.threads, [&](std::size_t t) {
+      if (t == audio.size())
+        ld_sorted = std::make_shared<const metrics::SortedDistances>(ld);
+      else if (!audio_sorted[t])
+        audio_sorted[t] = std::make_shared<const metrics::SortedDistances>(ads[t]);
+    });
     for (std::size_t ai = 0; ai < audio.size(); ++ai) {
       const auto& da = o.audio_distances[ai].label;
-      const auto ad = submatrix(audio[ai].d, bsel);
-      add_metric_rows(out, metrics::MetricScope::between, between(ad, ld, bsel.own), e.name, "between", da, dl, s,
-                      o, derive_seed(o.seed, e.name, da, dl, s.id));
+      auto in = between(ads[ai], ld, bsel.own);
+      in.audio_sorted = audio_sorted[ai].get();
+      in.latent_sorted = ld_sorted.get();
+      add_metric_rows(out, metrics::MetricScope::between, in, e.name, "between", da, dl, s, o,
+                      derive_seed(o.seed, e.name, da, dl, s.id));
     }
   }
 }

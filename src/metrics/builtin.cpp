@@ -23,11 +23,15 @@ std::vector<MetricResult> c_b_acc(const MetricInput& in, const Params&) {
   return {{"mean", bootstrap_mean(agree, with_seed(in.boot, derive_seed(in.boot.seed, "C_B_acc")))}};
 }
 
+Estimate pooled(const MetricInput& in, const BootstrapOptions& b) {
+  if (in.audio_sorted && in.latent_sorted) return bootstrap_pooled_spearman(*in.audio_sorted, *in.latent_sorted, b);
+  return bootstrap_pooled_spearman(*in.audio, *in.latent, b);
+}
+
 std::vector<MetricResult> c_b_rho(const MetricInput& in, const Params&) {
   const auto per_clip = per_clip_spearman(*in.audio, *in.latent, *in.own, in.boot.threads);
   return {{"per_clip", bootstrap_mean(per_clip, with_seed(in.boot, derive_seed(in.boot.seed, "C_B_rho", "per_clip")))},
-          {"pooled", bootstrap_pooled_spearman(*in.audio, *in.latent,
-                                               with_seed(in.boot_pooled, derive_seed(in.boot.seed, "C_B_rho", "pooled")))}};
+          {"pooled", pooled(in, with_seed(in.boot_pooled, derive_seed(in.boot.seed, "C_B_rho", "pooled")))}};
 }
 
 }  // namespace

@@ -377,8 +377,20 @@ class DistinctPass {
 
 }  // namespace
 
+struct SortedDistances::Pool {
+  SortedPool p;
+};
+
+SortedDistances::SortedDistances(const MatrixD& d) : rows_(d.rows), cols_(d.cols) {
+  auto pool = std::make_shared<Pool>();
+  if (!d.data.empty()) pool->p = sort_pool(d);
+  pool_ = std::move(pool);
+}
+
 struct PooledSpearman::Impl {
-  SortedPool pa, pl;
+  std::shared_ptr<const SortedDistances::Pool> audio, latent;  // keeps the shared pools alive
+  const SortedPool& pa() const { return audio->p; }
+  const SortedPool& pl() const { return latent->p; }
   bool distinct = false;
   std::unique_ptr<DistinctPass> pass;
   std::vector<std::uint32_t> lpos_of_a;  // the tie path's latent position of each audio-order entry
@@ -395,29 +407,34 @@ struct PooledSpearman::Impl {
   void rho(const std::vector<std::uint32_t>* counts, std::size_t count, double* out, Scratch& scratch,
            std::vector<double>& ranks) const {
     if (distinct) return pass->rho(counts, count, out, scratch);
-    for (std::size_t r = 0; r < count; ++r) out[r] = pooled_rho_ties(pa, pl, lpos_of_a, counts[r], ranks);
+    for (std::size_t r = 0; r < count; ++r) out[r] = pooled_rho_ties(pa(), pl(), lpos_of_a, counts[r], ranks);
   }
 };
 
-PooledSpearman::PooledSpearman(const MatrixD& audio, const MatrixD& latent) : impl_(std::make_unique<Impl>()) {
-  if (audio.rows != latent.rows || audio.cols != latent.cols)
-    throw_input("metrics: pooled Spearman needs matrices of the same shape (audio=" + std::to_string(audio.rows) +
-                "x" + std::to_string(audio.cols) + ", latent=" + std::to_string(latent.rows) + "x" +
-                std::to_string(latent.cols) + ")");
+PooledSpearman::PooledSpearman(const MatrixD& audio, const MatrixD& latent)
+    : PooledSpearman(SortedDistances(audio), SortedDistances(latent)) {}
+
+PooledSpearman::PooledSpearman(const SortedDistances& audio, const SortedDistances& latent)
+    : impl_(std::make_unique<Impl>()) {
+  if (audio.rows() != latent.rows() || audio.cols() != latent.cols())
+    throw_input("metrics: pooled Spearman needs matrices of the same shape (audio=" + std::to_string(audio.rows()) +
+                "x" + std::to_string(audio.cols()) + ", latent=" + std::to_string(latent.rows()) + "x" +
+                std::to_string(latent.cols()) + ")");
   Impl& s = *impl_;
-  s.rows = audio.rows;
-  s.m = audio.data.size();
+  s.audio = audio.pool_;
+  s.latent = latent.pool_;
+  s.rows = audio.rows();
+  s.m = audio.rows() * audio.cols();
   if (s.m == 0) return;
-  s.pa = sort_pool(audio);
-  s.pl = sort_pool(latent);
-  s.distinct = s.pa.no_ties() && s.pl.no_ties();
+  const SortedPool &pa = s.pa(), &pl = s.pl();
+  s.distinct = pa.no_ties() && pl.no_ties();
   if (s.distinct) {
-    s.pass = std::make_unique<DistinctPass>(s.pa, s.pl, audio.cols);
+    s.pass = std::make_unique<DistinctPass>(pa, pl, audio.cols());
   } else {
     std::vector<std::uint32_t> lpos(s.m);
-    for (std::size_t k = 0; k < s.m; ++k) lpos[s.pl.order[k]] = static_cast<std::uint32_t>(k);
+    for (std::size_t k = 0; k < s.m; ++k) lpos[pl.order[k]] = static_cast<std::uint32_t>(k);
     s.lpos_of_a.resize(s.m);
-    for (std::size_t k = 0; k < s.m; ++k) s.lpos_of_a[k] = lpos[s.pa.order[k]];
+    for (std::size_t k = 0; k < s.m; ++k) s.lpos_of_a[k] = lpos[pa.order[k]];
   }
   Scratch scratch;
   std::vector<double> ranks;
@@ -452,17 +469,26 @@ std::vector<double> PooledSpearman::resamples(std::uint64_t seed, std::size_t B,
   return stats;
 }
 
-Estimate bootstrap_pooled_spearman(const MatrixD& audio, const MatrixD& latent, const BootstrapOptions& o) {
+Estimate bootstrap_pooled_spearman(const SortedDistances& audio, const SortedDistances& latent,
+                                   const BootstrapOptions& o) {
   const PooledSpearman pooled(audio, latent);
   Estimate e;
-  e.n = audio.rows;
+  e.n = audio.rows();
   e.value = pooled.value();
   e.ci_low = e.ci_high = kNaN;
-  if (o.resamples <= 0 || audio.data.empty()) return e;
+  if (o.resamples <= 0 || audio.rows() * audio.cols() == 0) return e;
   const auto stats = pooled.resamples(o.seed, static_cast<std::size_t>(o.resamples), o.threads);
   e.ci_low = percentile(stats, 50.0 * (1.0 - o.level));
   e.ci_high = percentile(stats, 50.0 * (1.0 + o.level));
   return e;
+}
+
+Estimate bootstrap_pooled_spearman(const MatrixD& audio, const MatrixD& latent, const BootstrapOptions& o) {
+  if (audio.rows != latent.rows || audio.cols != latent.cols)
+    throw_input("metrics: pooled Spearman needs matrices of the same shape (audio=" + std::to_string(audio.rows) +
+                "x" + std::to_string(audio.cols) + ", latent=" + std::to_string(latent.rows) + "x" +
+                std::to_string(latent.cols) + ")");
+  return bootstrap_pooled_spearman(SortedDistances(audio), SortedDistances(latent), o);
 }
 
 }  // namespace nnr::metrics

@@ -54,10 +54,28 @@ double pooled_spearman(const MatrixD& audio, const MatrixD& latent);
 /// a resample is then scored without re-sorting, O(Q·N). Without ties the value of every resample is
 /// computed exactly in integer arithmetic (correctly rounded once at the end), so it does not depend on
 /// the thread count or on how resamples are batched; with ties, a weighted pass in double.
+/// One distance matrix's entries sorted once (the expensive part of a PooledSpearman), to share between
+/// every pair it takes part in: an audio matrix meets every encoder's latent matrices, a latent matrix every
+/// audio distance. Throws Error(input) for a NaN entry. Cheap to copy (shared, immutable).
+class SortedDistances {
+ public:
+  explicit SortedDistances(const MatrixD& d);
+  std::size_t rows() const { return rows_; }
+  std::size_t cols() const { return cols_; }
+
+ private:
+  friend class PooledSpearman;
+  struct Pool;
+  std::shared_ptr<const Pool> pool_;
+  std::size_t rows_ = 0, cols_ = 0;
+};
+
 class PooledSpearman {
  public:
   /// Throws Error(input) for different shapes or a NaN entry.
   PooledSpearman(const MatrixD& audio, const MatrixD& latent);
+  /// From matrices sorted beforehand (shapes must match).
+  PooledSpearman(const SortedDistances& audio, const SortedDistances& latent);
   ~PooledSpearman();
   PooledSpearman(const PooledSpearman&) = delete;
   PooledSpearman& operator=(const PooledSpearman&) = delete;
@@ -73,6 +91,9 @@ class PooledSpearman {
 
 /// Pooled ρ with its bootstrap percentile interval (PooledSpearman with options.resamples, seed, threads).
 Estimate bootstrap_pooled_spearman(const MatrixD& audio, const MatrixD& latent, const BootstrapOptions& options);
+/// The same from matrices sorted beforehand.
+Estimate bootstrap_pooled_spearman(const SortedDistances& audio, const SortedDistances& latent,
+                                   const BootstrapOptions& options);
 
 /// The between-space statistics of one (setting, audio distance, latent distance) pair of matrices.
 struct BetweenSpace {

@@ -11,6 +11,7 @@
 #include "nnr/core/matrix.hpp"
 #include "nnr/core/registry.hpp"
 #include "nnr/metrics/bootstrap.hpp"
+#include "nnr/metrics/consistency.hpp"
 
 namespace nnr::metrics {
 
@@ -24,6 +25,9 @@ struct MetricInput {
   const MatrixD* audio = nullptr;
   const MatrixD* latent = nullptr;
   const std::vector<std::size_t>* own = nullptr;
+  /// Optional: `audio` and `latent` sorted beforehand (shared between cells; pooled statistics use them).
+  const SortedDistances* audio_sorted = nullptr;
+  const SortedDistances* latent_sorted = nullptr;
   /// The cell's bootstrap options: `boot.seed` is the cell's seed (members derive their own from it);
   /// `boot_pooled` for statistics whose resample costs O(C^2) (bootstrap_pooled in the config).
   BootstrapOptions boot, boot_pooled;
