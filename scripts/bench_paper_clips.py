@@ -47,14 +47,11 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=14)
     a = ap.parse_args()
     os.makedirs(os.path.join(a.out, "clips"), exist_ok=True)
-    rng = np.random.default_rng(a.seed)
     rows = ["path"]
     for i in range(a.clips):
         p = os.path.join(a.out, "clips", f"bench_{i:05d}.wav")
-        if not os.path.exists(p):
-            write_wav(p, clip(rng))
-        else:
-            clip(rng)  # keep the stream aligned so a rerun writes the same clips
+        if not os.path.exists(p):  # a rerun keeps what is there: each clip has its own seed
+            write_wav(p, clip(np.random.default_rng([a.seed, i])))
         rows.append(os.path.abspath(p))
     with open(os.path.join(a.out, "clips.csv"), "w") as f:
         f.write("\n".join(rows) + "\n")

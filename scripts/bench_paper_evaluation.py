@@ -105,10 +105,14 @@ def main():
     settings = ["OG"] + [f"{fam}_{m}" for fam, ms in GRID.items() for m in ms]
     n = len(settings)
     measured = []
+    peak_rss_mb = 0.0
     for i, sid in enumerate(settings):
-        log, wall = run([os.path.join(BIN, "nnr-evaluate", "nnr-evaluate"), *thr, "--run", rundir,
+        log, wall = run(["/usr/bin/time", "-f", "maxrss_kb %M", os.path.join(BIN, "nnr-evaluate", "nnr-evaluate"),
+                         *thr, "--run", rundir,
                          "--config", eval_cfg, "--shard", f"{i}/{n}"], log=os.path.join(out, f"evaluate-{i}.log"))
         measured.append((sid, wall, parse_phases(log)))
+        rss = re.search(r"maxrss_kb (\d+)", log)
+        peak_rss_mb = max(peak_rss_mb, int(rss.group(1)) / 1024 if rss else 0.0)
     # 3. Extrapolation to the paper grid.
     base = frames(4.0)
     def length_scale(phase, q):
@@ -145,7 +149,7 @@ def main():
              "| setting | wall | " + " | ".join(phases) + " |", "|---" * (len(phases) + 2) + "|"]
     for sid, wall, ph in measured:
         lines.append(f"| {sid} | {wall:.1f} | " + " | ".join(f"{ph.get(p, 0.0):.1f}" for p in phases) + " |")
-    lines += ["", "TS model check (measured vs extrapolated from the 173-frame settings):", ""]
+    lines += ["", f"Peak resident memory of an nnr-evaluate call: {peak_rss_mb:.0f} MB.", "", "TS model check (measured vs extrapolated from the 173-frame settings):", ""]
     for sid, wall, ph in measured:
         if sid.startswith("TS"):
             q = query_frames(sid)

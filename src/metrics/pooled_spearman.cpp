@@ -9,7 +9,9 @@
 //     rho = 3 (S - W (W + 1)^2) / (W (W^2 - 1) - N T),   S = sum_e w (2 R_audio(e)) (2 R_latent(e)),
 // and only S needs a pass over the entries: one pass in latent order writes w * 2 R_latent into audio order
 // (a scatter), one pass in audio order accumulates 2 R_audio times it. Integer sums are exact in any order.
-// With ties, a weighted pass over the tie groups in double (pooled_rho_ties).
+// Ties (the OG control: every own distance is 0 in both spaces) keep the integers: a tie group of total
+// weight W_g after weight C_g has 2R = 2 C_g + W_g + 1, and the variance term of each space becomes
+// W (W^2 - 1) - sum_g (W_g^3 - W_g), so rho = 3 (S - W (W + 1)^2) / sqrt(D_audio D_latent).
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -101,56 +103,7 @@ SortedPool sort_pool(const MatrixD& d) {
   return p;
 }
 
-// Weighted sums of (audio rank, latent rank) pairs and their Pearson correlation (the tie path).
-struct WeightedRankMoments {
-  double sw = 0, sa = 0, sl = 0, saa = 0, sll = 0, sal = 0;
-  void add(double w, double ra, double rl) {
-    sw += w;
-    sa += w * ra;
-    sl += w * rl;
-    saa += w * ra * ra;
-    sll += w * rl * rl;
-    sal += w * ra * rl;
-  }
-  double rho() const {
-    const double cov = sal - sa * sl / sw, va = saa - sa * sa / sw, vl = sll - sl * sl / sw;
-    return (va > 0 && vl > 0) ? cov / std::sqrt(va * vl) : kNaN;
-  }
-};
-
-// With ties: the tie group g (in value order) holding total weight W_g after cumulative weight C_g has
-// average rank C_g + (W_g + 1) / 2. Latent ranks are written in latent order, then read per entry while
-// walking the audio order.
-double pooled_rho_ties(const SortedPool& pa, const SortedPool& pl, const std::vector<std::uint32_t>& lpos_of_a,
-                       const std::vector<std::uint32_t>& counts, std::vector<double>& rl_sorted) {
-  double cum = 0.0;
-  for (std::size_t g = 0; g + 1 < pl.group.size(); ++g) {
-    const std::uint32_t b = pl.group[g], e = pl.group[g + 1];
-    double w = 0.0;
-    for (std::uint32_t k = b; k < e; ++k) w += counts[pl.row_of[k]];
-    const double r = cum + (w + 1.0) / 2.0;
-    for (std::uint32_t k = b; k < e; ++k) rl_sorted[k] = r;
-    cum += w;
-  }
-  WeightedRankMoments sums;
-  cum = 0.0;
-  for (std::size_t g = 0; g + 1 < pa.group.size(); ++g) {
-    const std::uint32_t b = pa.group[g], e = pa.group[g + 1];
-    double w = 0.0;
-    for (std::uint32_t k = b; k < e; ++k) w += counts[pa.row_of[k]];
-    if (w == 0.0) continue;
-    const double ra = cum + (w + 1.0) / 2.0;
-    for (std::uint32_t k = b; k < e; ++k) {
-      const double wk = counts[pa.row_of[k]];
-      if (wk == 0.0) continue;
-      sums.add(wk, ra, rl_sorted[lpos_of_a[k]]);
-    }
-    cum += w;
-  }
-  return sums.rho();
-}
-
-// Without ties: S = sum w (2 R_a)(2 R_l) in integers. The latent pass's values reach audio order through a
+// S = sum w (2 R_a)(2 R_l) in integers. The latent pass's values reach audio order through a
 // plan made once: the latent pass writes each value to its slot in one of ~m / 2^15 buckets (one bucket
 // per block of 2^15 audio positions: sequential write streams), and the audio pass first spreads its
 // block's bucket into a block-sized buffer that stays in L2. No access strays outside a cache-sized
@@ -163,10 +116,13 @@ constexpr std::size_t kLanes = 16;
 constexpr unsigned kBlockBits = 13;
 constexpr std::size_t kBlock = std::size_t{1} << kBlockBits;
 
-struct Plan {  // the bucketed latent -> audio plan (DistinctPass)
+struct Plan {  // the bucketed latent -> audio plan (RankPass)
   const std::uint32_t *rows_l, *slot_of_l, *rows_a, *block_start;
   const std::uint16_t* offset_in_block;
   std::size_t m, blocks;
+  // Tie groups of more than one entry, as [start, end) position pairs in latent and in audio order.
+  const std::uint32_t *ties_l, *ties_a;
+  std::size_t n_ties_l, n_ties_a;
 };
 
 // Internal 64-byte vector helpers (inlined; GCC notes their ABI would change across -m flags).
@@ -177,6 +133,11 @@ inline LaneU32 load_lanes(const std::uint32_t* p) {
   LaneU32 v;
   std::memcpy(&v, p, sizeof v);
   return v;
+}
+
+// The kLanes resamples' weights of the entry at position k (ctab: rows x kLanes).
+inline LaneU32 row_weights(const std::uint32_t* ctab, const std::uint32_t* rows, std::size_t k) {
+  return load_lanes(ctab + std::size_t{rows[k]} * kLanes);
 }
 
 typedef std::uint64_t PairU64 __attribute__((vector_size(4 * kLanes)));
@@ -191,28 +152,58 @@ inline PairU64 as_pairs(LaneU32 v) {
 __attribute__((target_clones("avx512f", "avx2", "default"))) void cross_sums_lanes(
     const Plan& p, const std::uint32_t* ctab, std::uint32_t* buf, std::uint32_t* local, std::uint64_t* s_out) {
   LaneU32 cum = {};
-  for (std::size_t k = 0; k < p.m; ++k) {  // latent order: w (2 R_l) into its bucket slot
-    const LaneU32 w = load_lanes(ctab + std::size_t{p.rows_l[k]} * kLanes);
+  std::size_t g = 0;
+  for (std::size_t k = 0; k < p.m;) {  // latent order: w (2 R_l) into its bucket slot
+    if (g < p.n_ties_l && k == p.ties_l[2 * g]) {  // a tie group: one rank from its total weight
+      const std::size_t end = p.ties_l[2 * g + 1];
+      LaneU32 wg = {};
+      for (std::size_t t = k; t < end; ++t) wg += row_weights(ctab, p.rows_l, t);
+      const LaneU32 r2 = 2 * cum + wg + 1;
+      for (; k < end; ++k) {
+        const LaneU32 v = row_weights(ctab, p.rows_l, k) * r2;
+        std::memcpy(buf + std::size_t{p.slot_of_l[k]} * kLanes, &v, sizeof v);
+      }
+      cum += wg;
+      ++g;
+      continue;
+    }
+    const LaneU32 w = row_weights(ctab, p.rows_l, k);
     const LaneU32 v = w * (2 * cum + w + 1);
     std::memcpy(buf + std::size_t{p.slot_of_l[k]} * kLanes, &v, sizeof v);
     cum += w;
+    ++k;
   }
   const PairU64 low32 = PairU64{} + 0xffffffffu;
   PairU64 s_even = {}, s_odd = {};  // u32 x u32 -> u64 products: one vpmuludq per half on x86
   cum = LaneU32{};
+  g = 0;
+  std::size_t group_end = 0;  // inside a tie group until here: its rank, and the weight after it
+  LaneU32 group_r2 = {}, cum_after = {};
   for (std::size_t b = 0; b < p.blocks; ++b) {
     for (std::uint32_t t = p.block_start[b]; t < p.block_start[b + 1]; ++t)
       std::memcpy(local + std::size_t{p.offset_in_block[t]} * kLanes, buf + std::size_t{t} * kLanes,
                   kLanes * sizeof(std::uint32_t));
     const std::size_t base = b * kBlock, end = std::min(p.m, base + kBlock);
     for (std::size_t k = base; k < end; ++k) {  // audio order: 2 R_a times it
-      const LaneU32 w = load_lanes(ctab + std::size_t{p.rows_a[k]} * kLanes);
+      if (g < p.n_ties_a && k == p.ties_a[2 * g]) {
+        group_end = p.ties_a[2 * g + 1];
+        LaneU32 wg = {};
+        for (std::size_t t = k; t < group_end; ++t) wg += row_weights(ctab, p.rows_a, t);
+        group_r2 = 2 * cum + wg + 1;
+        cum_after = cum + wg;
+        ++g;
+      }
+      const LaneU32 w = row_weights(ctab, p.rows_a, k);
+      const LaneU32 ra = k < group_end ? group_r2 : 2 * cum + w + 1;
       const LaneU32 v = load_lanes(local + (k - base) * kLanes);
-      const LaneU32 ra = 2 * cum + w + 1;
       const PairU64 x = as_pairs(ra), y = as_pairs(v);
       s_even += (x & low32) * (y & low32);
       s_odd += (x >> 32) * (y >> 32);
-      cum += w;
+      if (k < group_end) {
+        if (k + 1 == group_end) cum = cum_after;
+      } else {
+        cum += w;
+      }
     }
   }
   for (std::size_t i = 0; i < kLanes / 2; ++i) {
@@ -273,12 +264,16 @@ class Scratch {
   std::size_t size_ = 0;
 };
 
-class DistinctPass {
+class RankPass {
  public:
-  DistinctPass(const SortedPool& pa, const SortedPool& pl, std::size_t cols) : cols_(cols) {
+  RankPass(const SortedPool& pa, const SortedPool& pl, std::size_t cols) : cols_(cols) {
     const std::size_t m = pa.order.size();
     rows_l_ = pl.row_of;
     rows_a_ = pa.row_of;
+    for (std::size_t g = 0; g + 1 < pl.group.size(); ++g)
+      if (pl.group[g + 1] - pl.group[g] > 1) ties_l_.insert(ties_l_.end(), {pl.group[g], pl.group[g + 1]});
+    for (std::size_t g = 0; g + 1 < pa.group.size(); ++g)
+      if (pa.group[g + 1] - pa.group[g] > 1) ties_a_.insert(ties_a_.end(), {pa.group[g], pa.group[g + 1]});
     std::vector<std::uint32_t> apos(m);  // audio position of each entry
     for (std::size_t k = 0; k < m; ++k) apos[pa.order[k]] = static_cast<std::uint32_t>(k);
     const std::size_t blocks = (m + kBlock - 1) / kBlock;
@@ -320,8 +315,7 @@ class DistinctPass {
       for (std::size_t r = 0; r < count; ++r)
         for (std::size_t i = 0; i < n; ++i) ctab[i * kLanes + r] = counts[r][i];
       std::uint32_t* buf = reinterpret_cast<std::uint32_t*>(scratch.data());
-      const Plan plan{rows_l_.data(), slot_of_l_.data(), rows_a_.data(), block_start_.data(),
-                      offset_in_block_.data(), m, block_start_.size() - 1};
+      const Plan plan = this->plan();
       std::uint64_t s[kLanes];
       cross_sums_lanes(plan, ctab.data(), buf, buf + m * kLanes, s);
       for (std::size_t r = 0; r < count; ++r) S[r] = s[r];
@@ -331,16 +325,48 @@ class DistinctPass {
                       : cross_sum<std::uint64_t, u128>(counts[r].data(), scratch.data());
     }
     for (std::size_t r = 0; r < count; ++r) {
-      u128 T = 0;
+      const std::uint32_t* c = counts[r].data();
+      u128 T = 0;  // every entry its own group: N sum_i (c_i^3 - c_i)
       for (std::uint32_t ci : counts[r]) T += static_cast<u128>(ci) * (static_cast<u128>(ci) * ci - 1);
+      T *= cols_;
+      const i128 full = static_cast<i128>(W * (W * W - 1));
+      const i128 da = full - static_cast<i128>(T + tie_correction(ties_a_, rows_a_, c));
+      const i128 dl = full - static_cast<i128>(T + tie_correction(ties_l_, rows_l_, c));
       const i128 num = 3 * (static_cast<i128>(S[r]) - static_cast<i128>(W * (W + 1) * (W + 1)));
-      const i128 den = static_cast<i128>(W * (W * W - 1)) - static_cast<i128>(cols_ * T);
-      // den <= 0: a constant side (one row resampled with N = 1, say)
-      out[r] = den <= 0 ? kNaN : static_cast<double>(static_cast<long double>(num) / static_cast<long double>(den));
+      // D <= 0: a constant side (one row resampled with N = 1, or every value tied)
+      if (da <= 0 || dl <= 0)
+        out[r] = kNaN;
+      else if (da == dl)  // no ties: one exact denominator
+        out[r] = static_cast<double>(static_cast<long double>(num) / static_cast<long double>(da));
+      else
+        out[r] = static_cast<double>(static_cast<long double>(num) /
+                                     (std::sqrt(static_cast<long double>(da)) * std::sqrt(static_cast<long double>(dl))));
     }
   }
 
  private:
+  Plan plan() const {
+    return Plan{rows_l_.data(),  slot_of_l_.data(), rows_a_.data(),      block_start_.data(),
+                offset_in_block_.data(), rows_a_.size(), block_start_.size() - 1, ties_l_.data(),
+                ties_a_.data(),  ties_l_.size() / 2, ties_a_.size() / 2};
+  }
+
+  // sum over tie groups of (W_g^3 - W_g) - sum of their entries' (w^3 - w): the variance term's change.
+  static u128 tie_correction(const std::vector<std::uint32_t>& ties, const std::vector<std::uint32_t>& rows,
+                             const std::uint32_t* c) {
+    i128 d = 0;
+    for (std::size_t g = 0; g < ties.size(); g += 2) {
+      i128 wg = 0, single = 0;
+      for (std::uint32_t k = ties[g]; k < ties[g + 1]; ++k) {
+        const i128 w = c[rows[k]];
+        wg += w;
+        single += w * w * w - w;
+      }
+      d += wg * wg * wg - wg - single;
+    }
+    return static_cast<u128>(d);  // >= 0: (a + b)^3 >= a^3 + b^3
+  }
+
   template <typename Rank, typename Sum>
   Sum cross_sum(const std::uint32_t* c, std::uint64_t* scratch) const {
     const std::size_t m = rows_a_.size();
@@ -349,29 +375,52 @@ class DistinctPass {
     const std::uint32_t* rows_l = rows_l_.data();
     const std::uint32_t* slot = slot_of_l_.data();
     std::uint64_t cum = 0;
-    for (std::size_t k = 0; k < m; ++k) {  // latent order: w (2 R_l) into its bucket slot
-      const std::uint64_t w = c[rows_l[k]];
-      buf[slot[k]] = static_cast<Rank>(w * (2 * cum + w + 1));
-      cum += w;
+    std::size_t g = 0;
+    for (std::size_t k = 0; k < m;) {  // latent order: w (2 R_l) into its bucket slot
+      std::size_t end = k + 1;
+      std::uint64_t wg = c[rows_l[k]];
+      if (g < ties_l_.size() && k == ties_l_[g]) {  // a tie group: one rank from its total weight
+        end = ties_l_[g + 1];
+        wg = 0;
+        for (std::size_t t = k; t < end; ++t) wg += c[rows_l[t]];
+        g += 2;
+      }
+      for (; k < end; ++k) buf[slot[k]] = static_cast<Rank>(std::uint64_t{c[rows_l[k]]} * (2 * cum + wg + 1));
+      cum += wg;
     }
     Sum s = 0;
     cum = 0;
+    g = 0;
+    std::size_t group_end = 0;
+    std::uint64_t group_r2 = 0, cum_after = 0;
     const std::uint32_t* rows_a = rows_a_.data();
     const std::uint16_t* offset = offset_in_block_.data();
     for (std::size_t b = 0; b + 1 < block_start_.size(); ++b) {
       for (std::uint32_t t = block_start_[b]; t < block_start_[b + 1]; ++t) local[offset[t]] = buf[t];
       const std::size_t base = b * kBlock, end = std::min(m, base + kBlock);
       for (std::size_t k = base; k < end; ++k) {  // audio order: 2 R_a times it
+        if (g < ties_a_.size() && k == ties_a_[g]) {
+          group_end = ties_a_[g + 1];
+          std::uint64_t wg = 0;
+          for (std::size_t t = k; t < group_end; ++t) wg += c[rows_a[t]];
+          group_r2 = 2 * cum + wg + 1;
+          cum_after = cum + wg;
+          g += 2;
+        }
         const std::uint64_t w = c[rows_a[k]];
-        s += static_cast<Sum>(2 * cum + w + 1) * local[k - base];
-        cum += w;
+        s += static_cast<Sum>(k < group_end ? group_r2 : 2 * cum + w + 1) * local[k - base];
+        if (k < group_end) {
+          if (k + 1 == group_end) cum = cum_after;
+        } else {
+          cum += w;
+        }
       }
     }
     return s;
   }
 
   std::size_t cols_;
-  std::vector<std::uint32_t> rows_l_, rows_a_, slot_of_l_, block_start_;
+  std::vector<std::uint32_t> rows_l_, rows_a_, slot_of_l_, block_start_, ties_l_, ties_a_;
   std::vector<std::uint16_t> offset_in_block_;
 };
 
@@ -391,24 +440,9 @@ struct PooledSpearman::Impl {
   std::shared_ptr<const SortedDistances::Pool> audio, latent;  // keeps the shared pools alive
   const SortedPool& pa() const { return audio->p; }
   const SortedPool& pl() const { return latent->p; }
-  bool distinct = false;
-  std::unique_ptr<DistinctPass> pass;
-  std::vector<std::uint32_t> lpos_of_a;  // the tie path's latent position of each audio-order entry
+  std::unique_ptr<RankPass> pass;
   std::size_t rows = 0, m = 0;
   double value = kNaN;
-
-  void buffers(Scratch& scratch, std::vector<double>& ranks, bool one_at_a_time) const {
-    if (distinct)
-      scratch.reset(pass->scratch_words(one_at_a_time));
-    else
-      ranks.resize(m);
-  }
-  // rho of resamples counts[0..count) into out (up to kLanes at once on the distinct path).
-  void rho(const std::vector<std::uint32_t>* counts, std::size_t count, double* out, Scratch& scratch,
-           std::vector<double>& ranks) const {
-    if (distinct) return pass->rho(counts, count, out, scratch);
-    for (std::size_t r = 0; r < count; ++r) out[r] = pooled_rho_ties(pa(), pl(), lpos_of_a, counts[r], ranks);
-  }
 };
 
 PooledSpearman::PooledSpearman(const MatrixD& audio, const MatrixD& latent)
@@ -426,21 +460,11 @@ PooledSpearman::PooledSpearman(const SortedDistances& audio, const SortedDistanc
   s.rows = audio.rows();
   s.m = audio.rows() * audio.cols();
   if (s.m == 0) return;
-  const SortedPool &pa = s.pa(), &pl = s.pl();
-  s.distinct = pa.no_ties() && pl.no_ties();
-  if (s.distinct) {
-    s.pass = std::make_unique<DistinctPass>(pa, pl, audio.cols());
-  } else {
-    std::vector<std::uint32_t> lpos(s.m);
-    for (std::size_t k = 0; k < s.m; ++k) lpos[pl.order[k]] = static_cast<std::uint32_t>(k);
-    s.lpos_of_a.resize(s.m);
-    for (std::size_t k = 0; k < s.m; ++k) s.lpos_of_a[k] = lpos[pa.order[k]];
-  }
+  s.pass = std::make_unique<RankPass>(s.pa(), s.pl(), audio.cols());
   Scratch scratch;
-  std::vector<double> ranks;
-  s.buffers(scratch, ranks, true);
+  scratch.reset(s.pass->scratch_words(true));
   const std::vector<std::uint32_t> ones(s.rows, 1);  // all weights 1 = the plain pooled ρ
-  s.rho(&ones, 1, &s.value, scratch, ranks);
+  s.pass->rho(&ones, 1, &s.value, scratch);
 }
 
 PooledSpearman::~PooledSpearman() = default;
@@ -457,13 +481,12 @@ std::vector<double> PooledSpearman::resamples(std::uint64_t seed, std::size_t B,
   const auto workers = std::min<std::size_t>(batches, static_cast<std::size_t>(resolve_threads(threads)));
   parallel_for(0, workers, static_cast<int>(workers), [&](std::size_t t) {
     Scratch scratch;
-    std::vector<double> ranks;
-    s.buffers(scratch, ranks, false);
+    scratch.reset(s.pass->scratch_words(false));
     std::vector<std::uint32_t> counts[kLanes];
     for (std::size_t batch = t; batch < batches; batch += workers) {
       const std::size_t b0 = batch * kLanes, count = std::min(kLanes, B - b0);
       for (std::size_t r = 0; r < count; ++r) counts[r] = resample_counts(s.rows, seed, b0 + r);
-      s.rho(counts, count, stats.data() + b0, scratch, ranks);
+      s.pass->rho(counts, count, stats.data() + b0, scratch);
     }
   });
   return stats;

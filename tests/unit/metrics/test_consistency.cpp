@@ -246,3 +246,17 @@ TEST(Consistency, PooledResamplesAreExactAndIndependentOfBatchingAndThreads) {
   EXPECT_EQ(first, std::vector<double>(all.begin(), all.begin() + 5));
   EXPECT_NEAR(pooled.value(), exact_pooled(audio, latent, std::vector<std::uint32_t>(200, 1)), 4e-16);
 }
+
+TEST(Consistency, PooledResamplesWithTiesAreExact) {
+  // The OG control: every own distance is 0 in both spaces (a 150-way tie), plus rounded latent values
+  // (many small ties). Same integer path, same exactness.
+  auto audio = random_matrix(150, 150, 21);
+  auto latent = random_matrix(150, 150, 22);
+  for (std::size_t k = 0; k < latent.data.size(); ++k) latent.data[k] = std::round((latent.data[k] + audio.data[k]) * 40);
+  for (std::size_t i = 0; i < 150; ++i) audio(i, i) = latent(i, i) = 0.0;
+  const nm::PooledSpearman pooled(audio, latent);
+  const auto all = pooled.resamples(4, 20, 2);
+  for (std::size_t b : {0u, 7u, 19u})
+    EXPECT_NEAR(all[b], exact_pooled(audio, latent, nm::resample_counts(150, 4, b)), 4e-16) << b;
+  EXPECT_EQ(pooled.resamples(4, 20, 1), all);
+}
