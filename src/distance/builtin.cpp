@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -58,14 +59,23 @@ double SequenceDistance::operator()(const MatrixF& a, const MatrixF& b) const {
   return compute(a, b);
 }
 
-MatrixD SequenceDistance::rows_of(const std::vector<MatrixF>& queries, const std::vector<MatrixF>& refs,
-                                  int threads, Range rows) const {
-  MatrixD out(rows.size(), refs.size());
-  const std::size_t n = refs.size();
-  parallel_for(0, rows.size() * n, threads, [&](std::size_t p) {
-    out.data[p] = compute(queries[rows.begin + p / n], refs[p % n]);
+MatrixD detail::tiled_pairs(std::size_t queries, std::size_t refs, int threads,
+                            const std::function<double(std::size_t, std::size_t)>& pair) {
+  MatrixD out(queries, refs);
+  constexpr std::size_t kTileQ = 8, kTileR = 32;
+  const std::size_t tq = (queries + kTileQ - 1) / kTileQ, tr = (refs + kTileR - 1) / kTileR;
+  parallel_for(0, tq * tr, threads, [&](std::size_t t) {
+    const std::size_t q0 = (t / tr) * kTileQ, r0 = (t % tr) * kTileR;
+    for (std::size_t q = q0; q < std::min(queries, q0 + kTileQ); ++q)
+      for (std::size_t r = r0; r < std::min(refs, r0 + kTileR); ++r) out(q, r) = pair(q, r);
   });
   return out;
+}
+
+MatrixD SequenceDistance::rows_of(const std::vector<MatrixF>& queries, const std::vector<MatrixF>& refs,
+                                  int threads, Range rows) const {
+  return detail::tiled_pairs(rows.size(), refs.size(), threads,
+                             [&](std::size_t q, std::size_t r) { return compute(queries[rows.begin + q], refs[r]); });
 }
 
 std::vector<std::string> sequence_distance_names() { return sequence_distance_registry().names(); }

@@ -230,8 +230,8 @@ class FastDtw final : public SequenceDistance {
   nlohmann::json params() const override { return {{"radius", radius_}}; }
 
   // Every sequence's coarsenings made once for the block, not once per pair; a query keeps only its frames,
-  // a reference only its transposed frames (what windowed_dtw reads), and pairs run in tiles of 8 queries x
-  // 32 references so the pyramids they touch stay in cache (a row of 1,000 references is ~65 MB of them).
+  // a reference only its transposed frames (what windowed_dtw reads); the tiles keep the pyramids they
+  // touch in cache (a row of 1,000 references is ~65 MB of them).
   MatrixD rows_of(const std::vector<MatrixF>& queries, const std::vector<MatrixF>& refs, int threads,
                   Range rows) const override {
     std::vector<Pyramid> pq(rows.size()), pr(refs.size());
@@ -245,15 +245,8 @@ class FastDtw final : public SequenceDistance {
         for (Seq& l : p.levels) std::vector<double>().swap(l.x);
       }
     });
-    MatrixD out(rows.size(), refs.size());
-    constexpr std::size_t kTileQ = 8, kTileR = 32;
-    const std::size_t n = refs.size(), tq = (rows.size() + kTileQ - 1) / kTileQ, tr = (n + kTileR - 1) / kTileR;
-    parallel_for(0, tq * tr, threads, [&](std::size_t t) {
-      const std::size_t q0 = (t / tr) * kTileQ, r0 = (t % tr) * kTileR;
-      for (std::size_t q = q0; q < std::min(rows.size(), q0 + kTileQ); ++q)
-        for (std::size_t r = r0; r < std::min(n, r0 + kTileR); ++r) out(q, r) = fastdtw_pyramids(pq[q], pr[r], radius_);
-    });
-    return out;
+    return detail::tiled_pairs(rows.size(), refs.size(), threads,
+                               [&](std::size_t q, std::size_t r) { return fastdtw_pyramids(pq[q], pr[r], radius_); });
   }
 
  protected:

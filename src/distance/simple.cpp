@@ -267,17 +267,9 @@ class Simple final : public SequenceDistance {
     const kernels::SimpleCostsKernel kernel = kernels::simple_costs_kernel();
     std::vector<Transposed> bts(refs.size());
     parallel_for(0, refs.size(), threads, [&](std::size_t n) { bts[n] = transpose(refs[n], kernel); });
-    // Pairs in tiles of 8 queries x 32 references, so the frames they read stay in cache.
-    MatrixD out(rows.size(), refs.size());
-    constexpr std::size_t kTileQ = 8, kTileR = 32;
-    const std::size_t n = refs.size(), tq = (rows.size() + kTileQ - 1) / kTileQ, tr = (n + kTileR - 1) / kTileR;
-    parallel_for(0, tq * tr, threads, [&](std::size_t t) {
-      const std::size_t q0 = (t / tr) * kTileQ, r0 = (t % tr) * kTileR;
-      for (std::size_t q = q0; q < std::min(rows.size(), q0 + kTileQ); ++q)
-        for (std::size_t r = r0; r < std::min(n, r0 + kTileR); ++r)
-          out(q, r) = distance(queries[rows.begin + q], refs[r], bts[r], kernel);
+    return detail::tiled_pairs(rows.size(), refs.size(), threads, [&](std::size_t q, std::size_t r) {
+      return distance(queries[rows.begin + q], refs[r], bts[r], kernel);
     });
-    return out;
   }
 
  protected:

@@ -122,8 +122,8 @@ EvaluateSummary run_evaluate(const EvaluateOptions& o, const Backend& backend) {
     progress.tick();
   }
   progress.finish();
-  if (!o.dry_run && !rows.times.summary().empty())
-    spdlog::info("{}: time by phase ({} threads): {}", kComponent, resolve_threads(o.threads), rows.times.summary());
+  if (const std::string times = rows.times.summary(); !o.dry_run && !times.empty())
+    spdlog::info("{}: time by phase ({} threads): {}", kComponent, resolve_threads(o.threads), times);
   for (const auto& what : rows.unscored)
     spdlog::warn("{}: {} has no clip to score in some settings (no labels or vocal stems among the evaluated "
                  "clips); those rows are left out of performance.csv",

@@ -25,9 +25,15 @@
 #include "nnr/core/error.hpp"
 #include "nnr/core/parallel.hpp"
 #include "nnr/metrics/consistency.hpp"
+#include "pooled_lanes.hpp"
 
 namespace nnr::metrics {
 namespace {
+
+using detail::kBlock;
+using detail::kBlockBits;
+using detail::kLanes;
+using detail::Plan;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 __extension__ typedef unsigned __int128 u128;  // exact sums past 2^64 (GCC/Clang)
@@ -105,113 +111,9 @@ SortedPool sort_pool(const MatrixD& d) {
 
 // S = sum w (2 R_a)(2 R_l) in integers. The latent pass's values reach audio order through a
 // plan made once: the latent pass writes each value to its slot in one of ~m / 2^15 buckets (one bucket
-// per block of 2^15 audio positions: sequential write streams), and the audio pass first spreads its
+// per block of 2^13 audio positions: sequential write streams), and the audio pass first spreads its
 // block's bucket into a block-sized buffer that stays in L2. No access strays outside a cache-sized
 // window, unlike a plain scatter or gather over the whole matrix (2.3 ms per resample at 10^6 entries).
-// kLanes resamples at once (lane r = resample r), sharing every index load: weights ctab[row][r], the
-// latent pass's values buf[slot][r], per-lane exact sums s[r]. The lane loops vectorise (one AVX-512 or two
-// AVX2 vectors of 32-bit lanes; the clone is picked at run time), about 5x fewer instructions per
-// resample than one resample per pass. Narrow case only: all values < 2^32 (see DistinctPass::rho).
-constexpr std::size_t kLanes = 16;
-constexpr unsigned kBlockBits = 13;
-constexpr std::size_t kBlock = std::size_t{1} << kBlockBits;
-
-struct Plan {  // the bucketed latent -> audio plan (RankPass)
-  const std::uint32_t *rows_l, *slot_of_l, *rows_a, *block_start;
-  const std::uint16_t* offset_in_block;
-  std::size_t m, blocks;
-  // Tie groups of more than one entry, as [start, end) position pairs in latent and in audio order.
-  const std::uint32_t *ties_l, *ties_a;
-  std::size_t n_ties_l, n_ties_a;
-};
-
-// Internal 64-byte vector helpers (inlined; GCC notes their ABI would change across -m flags).
-#pragma GCC diagnostic ignored "-Wpsabi"
-typedef std::uint32_t LaneU32 __attribute__((vector_size(4 * kLanes)));
-
-inline LaneU32 load_lanes(const std::uint32_t* p) {
-  LaneU32 v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-// The kLanes resamples' weights of the entry at position k (ctab: rows x kLanes).
-inline LaneU32 row_weights(const std::uint32_t* ctab, const std::uint32_t* rows, std::size_t k) {
-  return load_lanes(ctab + std::size_t{rows[k]} * kLanes);
-}
-
-typedef std::uint64_t PairU64 __attribute__((vector_size(4 * kLanes)));
-
-// The lanes as kLanes / 2 u64 words: lane 2i in the low half of word i, lane 2i + 1 in the high half.
-inline PairU64 as_pairs(LaneU32 v) {
-  PairU64 p;
-  std::memcpy(&p, &v, sizeof p);
-  return p;
-}
-
-__attribute__((target_clones("avx512f", "avx2", "default"))) void cross_sums_lanes(
-    const Plan& p, const std::uint32_t* ctab, std::uint32_t* buf, std::uint32_t* local, std::uint64_t* s_out) {
-  LaneU32 cum = {};
-  std::size_t g = 0;
-  for (std::size_t k = 0; k < p.m;) {  // latent order: w (2 R_l) into its bucket slot
-    if (g < p.n_ties_l && k == p.ties_l[2 * g]) {  // a tie group: one rank from its total weight
-      const std::size_t end = p.ties_l[2 * g + 1];
-      LaneU32 wg = {};
-      for (std::size_t t = k; t < end; ++t) wg += row_weights(ctab, p.rows_l, t);
-      const LaneU32 r2 = 2 * cum + wg + 1;
-      for (; k < end; ++k) {
-        const LaneU32 v = row_weights(ctab, p.rows_l, k) * r2;
-        std::memcpy(buf + std::size_t{p.slot_of_l[k]} * kLanes, &v, sizeof v);
-      }
-      cum += wg;
-      ++g;
-      continue;
-    }
-    const LaneU32 w = row_weights(ctab, p.rows_l, k);
-    const LaneU32 v = w * (2 * cum + w + 1);
-    std::memcpy(buf + std::size_t{p.slot_of_l[k]} * kLanes, &v, sizeof v);
-    cum += w;
-    ++k;
-  }
-  const PairU64 low32 = PairU64{} + 0xffffffffu;
-  PairU64 s_even = {}, s_odd = {};  // u32 x u32 -> u64 products: one vpmuludq per half on x86
-  cum = LaneU32{};
-  g = 0;
-  std::size_t group_end = 0;  // inside a tie group until here: its rank, and the weight after it
-  LaneU32 group_r2 = {}, cum_after = {};
-  for (std::size_t b = 0; b < p.blocks; ++b) {
-    for (std::uint32_t t = p.block_start[b]; t < p.block_start[b + 1]; ++t)
-      std::memcpy(local + std::size_t{p.offset_in_block[t]} * kLanes, buf + std::size_t{t} * kLanes,
-                  kLanes * sizeof(std::uint32_t));
-    const std::size_t base = b * kBlock, end = std::min(p.m, base + kBlock);
-    for (std::size_t k = base; k < end; ++k) {  // audio order: 2 R_a times it
-      if (g < p.n_ties_a && k == p.ties_a[2 * g]) {
-        group_end = p.ties_a[2 * g + 1];
-        LaneU32 wg = {};
-        for (std::size_t t = k; t < group_end; ++t) wg += row_weights(ctab, p.rows_a, t);
-        group_r2 = 2 * cum + wg + 1;
-        cum_after = cum + wg;
-        ++g;
-      }
-      const LaneU32 w = row_weights(ctab, p.rows_a, k);
-      const LaneU32 ra = k < group_end ? group_r2 : 2 * cum + w + 1;
-      const LaneU32 v = load_lanes(local + (k - base) * kLanes);
-      const PairU64 x = as_pairs(ra), y = as_pairs(v);
-      s_even += (x & low32) * (y & low32);
-      s_odd += (x >> 32) * (y >> 32);
-      if (k < group_end) {
-        if (k + 1 == group_end) cum = cum_after;
-      } else {
-        cum += w;
-      }
-    }
-  }
-  for (std::size_t i = 0; i < kLanes / 2; ++i) {
-    s_out[2 * i] = s_even[i];
-    s_out[2 * i + 1] = s_odd[i];
-  }
-}
-
 // Uninitialised per-thread scratch, leased from a process-wide pool so the next call reuses the pages:
 // a fresh 64 MB buffer is 16,000 page faults, which on the measured VM cost more than 16 resamples.
 // Every word is written before it is read.
@@ -317,7 +219,7 @@ class RankPass {
       std::uint32_t* buf = reinterpret_cast<std::uint32_t*>(scratch.data());
       const Plan plan = this->plan();
       std::uint64_t s[kLanes];
-      cross_sums_lanes(plan, ctab.data(), buf, buf + m * kLanes, s);
+      detail::cross_sums_lanes(plan, ctab.data(), buf, buf + m * kLanes, s);
       for (std::size_t r = 0; r < count; ++r) S[r] = s[r];
     } else {
       for (std::size_t r = 0; r < count; ++r)
