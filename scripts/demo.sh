@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole nnr pipeline on the demo corpus, end to end, on a fresh Debian 12 machine:
 #   set up -> build -> make the demo corpus -> train AE/AT/IR/VS (about 17 min on 2 cores) -> transform
-#   the test set with the demo grid -> encode (MFCC + the four encoders) -> evaluate -> figures -> print
+#   the test set with the demo grid -> encode (MFCC + the four encoders) -> evaluate -> figures -> the
+#   section 5 analysis and the report page (scripts/nnr-report) -> print
 #   the task metrics against their targets and each embedding's consistency (scripts/demo_outcome.py).
 # Usage: scripts/demo.sh [RUN_DIR]   (default runs/demo; NNR_DEMO_SIZE=tiny for a 1-minute smoke run)
 # Re-running resumes: every stage skips work that is already complete.
@@ -27,12 +28,17 @@ for task in ae at ir vs; do
   stamp "train $task"
   "$BIN/nnr-train/nnr-train" --task "$task" --data "$CORPUS" --out "$RUN" --config "$CONFIG"
 done
+# The same task heads on the MFCC baseline (paper sections 4.2 and 5.1): models/mfcc-<task>/.
+for task in ae at ir vs; do
+  stamp "train $task on MFCC input"
+  "$BIN/nnr-train/nnr-train" --task "$task" --input mfcc --data "$CORPUS" --out "$RUN" --config "$CONFIG"
+done
 
 stamp "transform the test set with the demo grid"
 "$BIN/nnr-transform/nnr-transform" --config "$CONFIG" --input "$CORPUS/test" --out "$RUN" \
   --noise "$CORPUS/noise/ambience.flac"
 
-for enc in mfcc ae at ir vs; do
+for enc in mfcc ae at ir vs mfcc-ae mfcc-at mfcc-ir mfcc-vs; do
   stamp "encode $enc"
   "$BIN/nnr-encode/nnr-encode" --run "$RUN" --encoder "$enc" --config "$CONFIG"
 done
@@ -46,12 +52,16 @@ stamp "figures"
 /usr/bin/python3 scripts/plot_results.py "$RUN"
 /usr/bin/python3 scripts/plot_results.py "$RUN/subsets/music" >/dev/null
 
+stamp "analysis, Figures 4-14 and the report page"
+scripts/nnr-report "$RUN"
+
 stamp "done"
 echo
 # What the demo found: task metrics against their targets, and each embedding's consistency.
 /usr/bin/python3 scripts/demo_outcome.py "$RUN"
 echo
-echo "Report:  $RUN/results/summary.md"
+echo "Report:  $RUN/report/index.html (one self-contained page), $RUN/results/summary.md"
+echo "Analysis: $RUN/results/analysis/summary.md (the paper's section 5 GAMs, ANOVA and marginal means)"
 echo "Tables:  $RUN/results/consistency.csv, $RUN/results/performance.csv"
 echo "Figures: $RUN/figures/"
 echo "Real music only: $RUN/subsets/music/results/summary.md, $RUN/subsets/music/figures/"

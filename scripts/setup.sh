@@ -22,6 +22,9 @@ PACKAGES=(
   frozen-bubble-data singularity-music drascula-music
   # figures and the PyTorch comparison benchmark
   python3 python3-numpy python3-pandas python3-matplotlib python3-torch
+  python3-sklearn                                                  # t-SNE of Figures 9 and 14
+  # the paper's statistical analysis (GAMs, ANOVA, marginal means) and the report page's browser test
+  r-base-core r-cran-mgcv r-cran-emmeans chromium
   # a real local Slurm cluster for the cluster-script test (label slow)
   slurm-wlm munge
 )

@@ -12,7 +12,8 @@ namespace {
 
 int body(int argc, char** argv) {
   const auto& tasks = nnr::tasks::task_registry();
-  CLI::App app{"Train one of the task networks (the paper's AE, AT, IR, VS) and write RUN_DIR/models/<task>/.\n"
+  CLI::App app{"Train one of the task networks (the paper's AE, AT, IR, VS) and write RUN_DIR/models/<task>/\n"
+               "(with --input mfcc: the task head on the MFCC baseline, RUN_DIR/models/mfcc-<task>/).\n"
                "Tasks (data under DATA/<task>/, or DATA itself; docs/data-layouts.md):\n" +
                tasks.help()};
   nnr::apps::CommonOptions common;
@@ -30,6 +31,12 @@ int body(int argc, char** argv) {
                  "for MSD-sized data); auto: memory if the estimate (from file headers) is at most half the "
                  "available RAM, else stream. Same weights either way. Overrides train.cache (default auto)")
       ->check(CLI::IsMember({"auto", "memory", "stream"}));
+  std::string input;
+  app.add_option("--input", input,
+                 "what the task head sees: stft, the VGG-like encoder of Table 1 (default), or mfcc, the 144-d "
+                 "MFCC baseline z^MFCC (paper section 4.2); an MFCC model goes to RUN_DIR/models/mfcc-<task>/ "
+                 "and is encoded as --encoder mfcc-<task>. Overrides train.input")
+      ->check(CLI::IsMember({"stft", "mfcc"}));
   app.add_flag("--resume", resume, "continue from RUN_DIR/models/<task>/checkpoint.pt");
   nnr::apps::add_common_options(app, common, nnr::apps::kConfig | nnr::apps::kSeed | nnr::apps::kThreads |
                                                  nnr::apps::kDevice);
@@ -44,6 +51,7 @@ int body(int argc, char** argv) {
   if (o.config.is_null()) o.config = nlohmann::json::object();
   if (epochs > 0) o.config["epochs"] = epochs;
   if (!cache.empty()) o.config["cache"] = cache;
+  if (!input.empty()) o.config["input"] = input;
   o.device = common.device;
   o.seed = common.seed;
   o.threads = common.threads;

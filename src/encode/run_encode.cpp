@@ -108,6 +108,8 @@ io::Json sidecar_base(const EncodeOptions& o, const std::string& name, const Enc
   j["window_samples"] = info.window_samples;
   j["task"] = info.task;
   j["prediction_columns"] = info.prediction_columns;
+  if (!info.scored_as.empty()) j["scored_as"] = info.scored_as;
+  if (!info.consistency) j["consistency"] = false;
   j["encoder_info"] = info.describe;
   return j;
 }

@@ -237,7 +237,8 @@ void latent_space(const Run& run, const Setting& og, const Setting& s, const Eva
 void evaluate_setting(const Run& run, const Setting& og, const Setting& s, const EvaluateOptions& o,
                       const Backend& backend, Sequences& og_cache, Rows& out) {
   const AudioSpace a = audio_space(run, og, s, o, backend, og_cache, out);
-  for (const auto& e : run.encoders) latent_space(run, og, s, o, backend, e, a, out);
+  for (const auto& e : run.encoders)
+    if (e.consistency) latent_space(run, og, s, o, backend, e, a, out);
 }
 
 }  // namespace nnr::eval::detail

@@ -29,8 +29,8 @@ void evaluate_performance(const Run& run, const Setting& s, const EvaluateOption
                       task->aggregate == "median" ? metrics::bootstrap_median(per_clip, b)
                                                   : metrics::bootstrap_mean(per_clip, b));
     };
-    add(e.name, task->score(in));
-    if (task->baseline_score && e.pred.cols > 1) add(e.name + ":" + task->baseline, task->baseline_score(in));
+    add(e.scored_as, task->score(in));
+    if (task->baseline_score && e.pred.cols > 1) add(e.scored_as + ":" + task->baseline, task->baseline_score(in));
   }
 }
 

@@ -48,6 +48,17 @@ tasks::ClipLabels read_labels(const fs::path& path) {
   return l;
 }
 
+/// The sidecar's scored_as and consistency (nnr-encode writes them for the MFCC task heads).
+void read_roles(const fs::path& sidecar, Encoder& e) {
+  e.scored_as = e.name;
+  if (!fs::exists(sidecar)) return;
+  const auto j = io::load_json(sidecar);
+  if (!j.is_object()) return;
+  if (j.contains("scored_as") && j.at("scored_as").is_string() && !j.at("scored_as").get<std::string>().empty())
+    e.scored_as = j.at("scored_as").get<std::string>();
+  if (j.contains("consistency") && j.at("consistency").is_boolean()) e.consistency = j.at("consistency").get<bool>();
+}
+
 std::string task_of(const fs::path& sidecar, const std::string& name) {
   if (fs::exists(sidecar)) {
     const auto j = io::load_json(sidecar);
@@ -222,6 +233,7 @@ Run load_run(const EvaluateOptions& o, bool need_embeddings) {
                   "); re-run nnr-encode for this manifest");
     check_finite(e, run, o, path);
     e.task = task_of(emb_dir / (name + ".json"), name);
+    read_roles(emb_dir / (name + ".json"), e);
     load_predictions(e, run);
     run.encoders.push_back(std::move(e));
   }

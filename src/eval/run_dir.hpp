@@ -24,6 +24,8 @@ struct Setting {
 /// One encoder's embeddings and, for a task encoder, its predictions.
 struct Encoder {
   std::string name, task;  // task: a task table name, or "" for an encoder without predictions
+  std::string scored_as;   // performance.csv's encoder: the sidecar's scored_as (mfcc-at -> "mfcc"), else name
+  bool consistency = true; // false: a task head on another encoder's embedding (no consistency rows of its own)
   MatrixF emb;
   std::vector<std::uint8_t> finite;  // per manifest row
   bool has_pred = false;

@@ -22,8 +22,10 @@ namespace nnr::model {
 namespace F = torch::nn::functional;
 
 nlohmann::json ModelConfig::to_json() const {
-  return {{"preset", preset}, {"frames", frames}, {"bins", bins}, {"channels", channels},
-          {"dropout", dropout}};
+  nlohmann::json j = {{"preset", preset}, {"frames", frames}, {"bins", bins}, {"channels", channels},
+                      {"dropout", dropout}};
+  if (mfcc_input()) j["input"] = input;  // absent = "stft": model.json files before MFCC input still load
+  return j;
 }
 
 ModelConfig model_preset(const std::string& name) {
@@ -51,6 +53,9 @@ ModelConfig model_config_from_json(const nlohmann::json& j) {
   if (j.contains("bins")) c.bins = j.at("bins").get<int>();
   if (j.contains("channels")) c.channels = j.at("channels").get<std::vector<int>>();
   if (j.contains("dropout")) c.dropout = j.at("dropout").get<double>();
+  if (j.contains("input")) c.input = j.at("input").get<std::string>();
+  if (c.input != "stft" && c.input != "mfcc")
+    throw_config("model: unknown input (train.input=" + c.input + "); valid: stft (the VGG-like encoder), mfcc (the MFCC-144 baseline)");
   if (c.channels.empty()) throw_config("model: train.channels is empty; give one channel count per block");
   for (int ch : c.channels)
     if (ch <= 0) throw_config("model: channel counts must be positive (train.channels)");
@@ -138,6 +143,15 @@ torch::Tensor DecoderImpl::forward(const EncoderOutput& e) {
     const std::size_t i = L - 1 - k;
     h = torch::max_unpool2d(h, e.indices[i], e.sizes[i]);
     if (skip_) h = h + e.activations[i];
+    h = deconv_block(k, h);
+  }
+  return h;
+}
+
+torch::Tensor DecoderImpl::forward_upsampled(torch::Tensor h, const std::vector<std::vector<int64_t>>& sizes) {
+  for (std::size_t k = 0; k < sizes.size(); ++k) {
+    const std::size_t i = sizes.size() - 1 - k;
+    h = torch::upsample_nearest2d(h, sizes[i]);
     h = deconv_block(k, h);
   }
   return h;
@@ -244,7 +258,12 @@ std::pair<torch::Tensor, torch::Tensor> EncoderDecoderNet::embed_and_forward_raw
   return {z, decoder_->forward(enc)};
 }
 
-std::shared_ptr<TaskNet> make_task_net(Task task, const ModelConfig& cfg, int n_outputs) {
+std::shared_ptr<TaskNet> make_task_net(Task task, const ModelConfig& cfg, int n_outputs,
+                                       const features::Scaler* scaler) {
+  if (cfg.mfcc_input()) {
+    if (!scaler) throw_config("model: an MFCC-input network needs the input's scaler (scaler.json)");
+    return make_mfcc_task_net(task, cfg, n_outputs, *scaler);
+  }
   switch (task_entry(task).network) {  // the task table says which shape
     case NetworkKind::classifier: return std::make_shared<ClassifierNet>(task, cfg, n_outputs);
     case NetworkKind::autoencoder:

@@ -37,6 +37,7 @@ std::unique_ptr<TrainedModel> TrainedModel::load(const std::filesystem::path& di
   const Task task = parse_task(m->task_);
   m->frames_ = cfg.frames;
   m->bins_ = cfg.bins;
+  m->mfcc_input_ = cfg.mfcc_input();
   m->device_ = device;
   const features::Scaler scaler = features::load_scaler(dir / "scaler.json");
   if (scaler.mean.size() < static_cast<std::size_t>(cfg.bins) || scaler.std.size() != scaler.mean.size())
@@ -44,7 +45,7 @@ std::unique_ptr<TrainedModel> TrainedModel::load(const std::filesystem::path& di
                 ")");
   m->mean_ = scaler.mean;
   m->std_ = scaler.std;
-  m->net_ = make_task_net(task, cfg, static_cast<int>(m->class_names_.size()));
+  m->net_ = make_task_net(task, cfg, static_cast<int>(m->class_names_.size()), &scaler);
   load_weights(*m->net_, dir / "model.pt", device);
   m->net_->to(device);
   m->net_->eval();

@@ -17,18 +17,22 @@ TrainConfig TrainConfig::from_json(Task task, const Json& section) {
   const std::string ctx = "config: train";
   const std::vector<std::string> keys = {"preset", "frames", "bins", "channels", "dropout", "epochs",
                                          "batch_size", "clips_per_batch", "steps_per_epoch", "lr", "lr_schedule", "warmup_fraction",
-                                         "weight_decay", "valid_fraction", "test_fraction", "valid_crops", "cache"};
+                                         "weight_decay", "valid_fraction", "test_fraction", "valid_crops", "cache", "input"};
   // Per-task overrides, e.g. {"epochs": 200, "vs": {"epochs": 5000}}: the paper trains each task for its own
-  // number of epochs, and one config file should reproduce all four.
+  // number of epochs, and one config file should reproduce all four. "mfcc-<task>" overrides apply on top
+  // for the MFCC-input model of that task (input "mfcc").
   std::vector<std::string> allowed = keys;
-  for (const auto& t : tasks::task_registry().names()) allowed.push_back(t);
+  for (const auto& t : tasks::task_registry().names()) allowed.push_back(t), allowed.push_back("mfcc-" + t);
   if (!s.is_object()) throw_config(ctx + ": expected a JSON object");
   io::check_keys(s, allowed, ctx);
   const std::string own = model::task_name(task);
   Json overrides = s.contains(own) ? s.at(own) : Json::object();
-  for (const auto& t : tasks::task_registry().names()) s.erase(t);
+  Json mfcc_overrides = s.contains("mfcc-" + own) ? s.at("mfcc-" + own) : Json::object();
+  for (const auto& t : tasks::task_registry().names()) s.erase(t), s.erase("mfcc-" + t);
   io::check_keys(overrides, keys, ctx + "." + own);
+  io::check_keys(mfcc_overrides, keys, ctx + ".mfcc-" + own);
   s.update(overrides);
+  if (s.value("input", std::string("stft")) == "mfcc") s.update(mfcc_overrides);
   TrainConfig c;
   try {
     c.model = model::model_config_from_json(s);

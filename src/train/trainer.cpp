@@ -366,7 +366,8 @@ TrainSummary run_training(const TrainOptions& o) {
   model::prepare_cpu_runtime(threads);
   const torch::Device device = model::parse_device(o.device);
 
-  const fs::path dir = o.out_dir / "models" / tname;
+  // The MFCC-input model of a task lives beside the task's VGG-like one: models/mfcc-<task>/.
+  const fs::path dir = o.out_dir / "models" / ((cfg.model.mfcc_input() ? "mfcc-" : "") + tname);
   const fs::path ckpt = dir / "checkpoint.pt", log_path = dir / "train_log.csv";
   const bool have_ckpt = fs::exists(ckpt);
   if (have_ckpt && !o.resume)
@@ -392,7 +393,7 @@ TrainSummary run_training(const TrainOptions& o) {
 
   // 2. Model and optimiser (Adam, amsgrad, section 2.3), or both back from the checkpoint.
   torch::manual_seed(derive_seed(o.seed, "init"));
-  auto net = model::make_task_net(task, cfg.model, n_classes);
+  auto net = model::make_task_net(task, cfg.model, n_classes, &scaler);
   net->to(device);
   torch::optim::Adam opt(net->parameters(),
                          torch::optim::AdamOptions(cfg.lr).weight_decay(cfg.weight_decay).amsgrad(true));

@@ -46,6 +46,10 @@ struct EncoderInfo {
   std::string task;                  ///< "ae", "at", "ir", "vs"; "" when the encoder makes no predictions
   std::vector<std::string> prediction_columns;  ///< AT tags / IR classes; AE {"mse", "train_mean_mse"}; VS {"sdr_db", "mixture_sdr_db"}
   bool needs_reference = false;      ///< VS: wants the vocal stem windows aligned with the input windows
+  /// A task model on another encoder's embedding (mfcc-<task>: the head on the MFCC baseline): the encoder
+  /// its performance is reported under ("mfcc"), and no consistency of its own (it is that encoder's).
+  std::string scored_as;
+  bool consistency = true;
   io::Json describe = io::Json::object();  ///< provenance written beside the embeddings
 };
 

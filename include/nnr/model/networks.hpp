@@ -25,6 +25,10 @@
 
 #include "nnr/tasks/task.hpp"
 
+namespace nnr::features {
+struct Scaler;
+}
+
 namespace nnr::model {
 
 // The task family lives in nnr/tasks (LibTorch-free); the networks use its names.
@@ -47,8 +51,14 @@ struct ModelConfig {
   int bins = 512;               ///< the first `bins` of the 513 STFT bins
   std::vector<int> channels{16, 32, 64, 128, 256, 256};  ///< one conv block per entry
   double dropout = 0.5;         ///< AT/IR head dropout
+  /// What the task head h sees: "stft", the VGG-like encoder f of the dB STFT (the paper's networks), or
+  /// "mfcc", the 144-d MFCC baseline z^MFCC computed from the same input in the graph (paper section 4.2;
+  /// model/mfcc_networks.cpp). `channels` then shapes only the AE/VS decoder.
+  std::string input = "stft";
 
-  int embedding_dim() const { return channels.back(); }
+  bool mfcc_input() const { return input == "mfcc"; }
+  int embedding_dim() const { return mfcc_input() ? kMfccDim : channels.back(); }
+  static constexpr int kMfccDim = 144;
   nlohmann::json to_json() const;
 };
 
@@ -95,6 +105,9 @@ class DecoderImpl : public torch::nn::Module {
  public:
   DecoderImpl(const ModelConfig& cfg, bool skip_connections);
   torch::Tensor forward(const EncoderOutput& e);
+  /// Without an encoder (MFCC input): `last` [B,C,h,w] is upsampled (nearest) to each block's pre-pool
+  /// size in `sizes` instead of max-unpooled; no skips.
+  torch::Tensor forward_upsampled(torch::Tensor last, const std::vector<std::vector<int64_t>>& sizes);
   /// Inference only: folds each BN into its transposed convolution (model/inference.cpp).
   void fuse_batch_norm();
 
@@ -183,8 +196,28 @@ class EncoderDecoderNet : public TaskNet {
   Decoder decoder_{nullptr};
 };
 
-/// Builds the task's network. n_outputs: tags (AT) or classes (IR); ignored for AE/VS.
-std::shared_ptr<TaskNet> make_task_net(Task task, const ModelConfig& cfg, int n_outputs);
+/// Builds the task's network. n_outputs: tags (AT) or classes (IR); ignored for AE/VS. `scaler` (the
+/// training-set standardisation of the input) is needed by cfg.input "mfcc", which undoes it in the graph;
+/// Error(config) without one.
+std::shared_ptr<TaskNet> make_task_net(Task task, const ModelConfig& cfg, int n_outputs,
+                                       const features::Scaler* scaler = nullptr);
+/// The MFCC-input networks (model/mfcc_networks.cpp); make_task_net calls this for cfg.input "mfcc".
+std::shared_ptr<TaskNet> make_mfcc_task_net(Task task, const ModelConfig& cfg, int n_outputs,
+                                            const features::Scaler& scaler);
+
+/// z^MFCC of standardised network input, in the graph: x [B,1,T,F] -> [B,144], the MFCC-144 baseline of
+/// features::mfcc144 (mel power of the 1024/256 STFT, dB with an 80 dB floor, DCT-II, coefficients 1..24,
+/// mean and unbiased std of them, of their first difference and of its difference) computed on the T
+/// frames of the crop. Buffers only, no parameters.
+class MfccFrontImpl : public torch::nn::Module {
+ public:
+  MfccFrontImpl(int bins, const features::Scaler& scaler);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  torch::Tensor mean_, std_, mel_, dct_;  ///< [F], [F], [F, 128], [128, 24]
+};
+TORCH_MODULE(MfccFront);
 
 /// Parameters and buffers (BN statistics) to/from a LibTorch archive file; save is atomic.
 /// load throws Error(io) for a missing file, Error(input) if the weights do not fit the network.

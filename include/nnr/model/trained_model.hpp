@@ -26,6 +26,7 @@ class TrainedModel {
   const std::string& task() const { return task_; }   ///< "ae", "at", "ir" or "vs"
   int frames() const { return frames_; }               ///< network input frames (hop 256)
   int bins() const { return bins_; }                   ///< network input bins (the first of 513)
+  bool mfcc_input() const { return mfcc_input_; }      ///< the head sees the MFCC baseline (model.input)
   const std::vector<std::string>& class_names() const { return class_names_; }  ///< AT tags / IR classes
   const torch::Device& device() const { return device_; }
 
@@ -46,6 +47,7 @@ class TrainedModel {
   TrainedModel() = default;
   std::string task_;
   int frames_ = 0, bins_ = 0;
+  bool mfcc_input_ = false;
   std::vector<std::string> class_names_;
   std::vector<float> mean_, std_;
   torch::Device device_{torch::kCPU};

@@ -18,7 +18,17 @@ std::vector<EncoderEntry> torch_entries() {
     entries.push_back({{name, "the trained " + t.label + " network (models/" + name + "), 256-d; predictions: " +
                                   t.predictions, {}},
                        [name](const std::string&, const Params&, const EncoderSettings& s) {
-                         return detail::make_task_encoder(name, s);
+                         return detail::make_task_encoder(name, name, s);
+                       },
+                       false});
+  }
+  // The task heads on the MFCC baseline (nnr-train --input mfcc): scored as encoder "mfcc".
+  for (const tasks::TaskEntry& t : tasks::task_registry().entries()) {
+    const std::string name = t.name, model = "mfcc-" + name;
+    entries.push_back({{model, "the " + t.label + " head on the 144-d MFCC baseline (models/" + model +
+                                   ", nnr-train --input mfcc); predictions scored as encoder mfcc: " + t.predictions, {}},
+                       [name, model](const std::string&, const Params&, const EncoderSettings& s) {
+                         return detail::make_task_encoder(model, name, s);
                        },
                        false});
   }

@@ -8,7 +8,9 @@
 namespace nnr::encode::detail {
 
 /// task: "ae", "at", "ir" or "vs"; loads <models_dir>/<task>/.
-std::unique_ptr<Encoder> make_task_encoder(const std::string& task, const EncoderSettings& settings);
+/// The trained network in models/<name>/ for `task` (name = task, or "mfcc-<task>" for its MFCC-input model).
+std::unique_ptr<Encoder> make_task_encoder(const std::string& name, const std::string& task,
+                                           const EncoderSettings& settings);
 /// file: the TorchScript module; params: input, seconds, scaler (torch/builtin.cpp).
 std::unique_ptr<Encoder> make_torchscript_encoder(const std::string& file, const Params& params,
                                                   const EncoderSettings& settings);

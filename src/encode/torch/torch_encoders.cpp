@@ -190,18 +190,26 @@ class TorchScriptEncoder final : public Encoder {
 
 class TaskEncoder final : public Encoder {
  public:
-  TaskEncoder(const std::string& task, const EncoderSettings& s)
+  /// `name`: the model's folder under models/ ("at", or "mfcc-at" for the head on the MFCC baseline).
+  TaskEncoder(const std::string& name, const std::string& task, const EncoderSettings& s)
       : device_(model::parse_device(s.device)), batch_(static_cast<std::size_t>(s.batch)) {
-    const fs::path dir = s.models_dir / task;
+    const fs::path dir = s.models_dir / name;
+    const bool mfcc = name != task;
     if (!fs::exists(dir / "model.json"))
-      throw_io("encode: no trained " + task + " model (dir=" + dir.string() + "); train it with nnr-train --task " +
-               task + " or point --models at a directory holding " + task + "/model.json");
+      throw_io("encode: no trained " + name + " model (dir=" + dir.string() + "); train it with nnr-train --task " +
+               task + (mfcc ? " --input mfcc" : "") + " or point --models at a directory holding " + name +
+               "/model.json");
     model::prepare_cpu_runtime(s.threads);
     model_ = model::TrainedModel::load(dir, device_, s.fused_inference);
     if (model_->task() != task)
       throw_input("encode: model in " + dir.string() + " is for task " + model_->task() + ", not " + task);
-    info_.name = task;
+    if (model_->mfcc_input() != mfcc)
+      throw_input("encode: model in " + dir.string() + (mfcc ? " is not" : " is") +
+                  " an MFCC-input model (model.json model.input); it belongs in models/" +
+                  (mfcc ? task : "mfcc-" + task));
+    info_.name = name;
     info_.task = task;
+    if (mfcc) info_.scored_as = "mfcc", info_.consistency = false;
     info_.window_samples = model::input_samples_for(model_->frames());  // 2 s (more if frames needs it)
     const tasks::TaskEntry& entry = tasks::find_task(task);
     objective_ = entry.objective;
@@ -279,8 +287,9 @@ std::unique_ptr<Encoder> make_torchscript_encoder(const std::string& file, const
   return std::make_unique<TorchScriptEncoder>(file, params, settings);
 }
 
-std::unique_ptr<Encoder> make_task_encoder(const std::string& task, const EncoderSettings& settings) {
-  return std::make_unique<TaskEncoder>(task, settings);
+std::unique_ptr<Encoder> make_task_encoder(const std::string& name, const std::string& task,
+                                           const EncoderSettings& settings) {
+  return std::make_unique<TaskEncoder>(name, task, settings);
 }
 
 }  // namespace nnr::encode::detail
