@@ -44,9 +44,11 @@ TEST(EncoderRegistry, TorchMembersJoinTheCoreTable) {
   register_torch_encoders();  // a second call adds nothing
   std::vector<std::string> names;
   for (const auto& e : encoder_registry().entries()) names.push_back(e.name);
-  // mfcc, then one encoder per task of the task table, then torchscript (no member count).
+  // mfcc, then one encoder per task of the task table, then that task's head on the MFCC baseline, then
+  // torchscript (no member count).
   std::vector<std::string> expected = {"mfcc"};
   for (const auto& t : tasks::task_registry().entries()) expected.push_back(t.name);
+  for (const auto& t : tasks::task_registry().entries()) expected.push_back("mfcc-" + t.name);
   expected.push_back("torchscript");
   EXPECT_EQ(names, expected);
   EXPECT_EQ(default_encoder_name("torchscript:/x/my_model.pt"), "my_model");

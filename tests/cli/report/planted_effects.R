@@ -6,7 +6,7 @@
 # time (100 simulated replicates of this design: (estimate - 0.2) / s.e. had s.d. 1.14, 63 % within one s.e.),
 # so there the check is within three s.e. Each transformation's magnitude
 # smooth must be significant. Also: a NaN row is refused with one line naming the file.
-#   Rscript tests/report/planted_effects.R SCRIPT_DIR
+#   Rscript tests/cli/report/planted_effects.R SCRIPT_DIR
 args <- commandArgs(trailingOnly = TRUE)
 script <- file.path(args[1], "analysis.R")
 check <- function(ok, what) {
