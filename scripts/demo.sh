@@ -26,12 +26,12 @@ scripts/make-demo-corpus.sh "$CORPUS" --size "$SIZE"
 
 for task in ae at ir vs; do
   stamp "train $task"
-  "$BIN/nnr-train/nnr-train" --task "$task" --data "$CORPUS" --out "$RUN" --config "$CONFIG"
+  "$BIN/nnr-train/nnr-train" --task "$task" --data "$CORPUS" --out "$RUN" --config "$CONFIG" --resume
 done
 # The same task heads on the MFCC baseline (paper sections 4.2 and 5.1): models/mfcc-<task>/.
 for task in ae at ir vs; do
   stamp "train $task on MFCC input"
-  "$BIN/nnr-train/nnr-train" --task "$task" --input mfcc --data "$CORPUS" --out "$RUN" --config "$CONFIG"
+  "$BIN/nnr-train/nnr-train" --task "$task" --input mfcc --data "$CORPUS" --out "$RUN" --config "$CONFIG" --resume
 done
 
 stamp "transform the test set with the demo grid"

@@ -13,7 +13,8 @@
 #   scripts/slurm/submit_pipeline.sh RUN CONFIG INPUT [options]
 #     RUN      run directory (created); CONFIG  config JSON; INPUT  clips (directory, glob or CSV)
 #   --shards N          shards per stage = array size (default 4)
-#   --encoders LIST     comma-separated encoders (default mfcc), e.g. mfcc,ae,at,ir,vs,torchscript:/m/x.pt
+#   --encoders LIST     comma-separated encoders (default mfcc), e.g. mfcc,ae,at,ir,vs,mfcc-at,torchscript:/m/x.pt
+#                       (mfcc-<task>: the task head trained on MFCC input, nnr-train --input mfcc)
 #   --cpus N            --cpus-per-task of every job (default 4); the apps take --threads from it
 #   --time T            --time of every job (default: the partition's)
 #   --mem M             --mem of every job (default: the partition's)

@@ -15,6 +15,7 @@
 #include "nnr/core/parallel.hpp"
 #include "nnr/core/progress.hpp"
 #include "nnr/encode/encoder.hpp"
+#include "nnr/io/atomic_file.hpp"
 #include "nnr/io/manifest.hpp"
 #include "nnr/io/npy.hpp"
 #include "nnr/io/shard_files.hpp"
@@ -148,7 +149,16 @@ struct DecodedChunk {
   std::size_t begin = 0, end = 0;             ///< manifest rows
   std::vector<std::vector<Window>> windows;   ///< per row; empty = NaN row
   std::vector<std::vector<Window>> references;  ///< per row; empty = no stem
+  std::vector<char> silent;                      ///< per row: every window is digital silence
 };
+
+/// Below -120 dBFS everywhere: the embedding describes silence, not the clip (MFCC-144 of norm ~1e-12).
+bool digital_silence(const std::vector<Window>& windows) {
+  for (const auto& w : windows)
+    for (float v : w.samples)
+      if (std::abs(v) > 1e-6f) return false;
+  return !windows.empty();
+}
 
 DecodedChunk decode_chunk(const std::vector<io::ManifestRow>& rows, std::size_t begin, std::size_t end,
                           const EncodeOptions& o, const EncoderInfo& info, int threads) {
@@ -157,6 +167,7 @@ DecodedChunk decode_chunk(const std::vector<io::ManifestRow>& rows, std::size_t 
   c.end = end;
   c.windows.resize(end - begin);
   c.references.resize(end - begin);
+  c.silent.assign(end - begin, 0);
   parallel_for(begin, end, threads, [&](std::size_t i) {
     const auto& row = rows[i];
     if (!row.ok()) {
@@ -167,6 +178,12 @@ DecodedChunk decode_chunk(const std::vector<io::ManifestRow>& rows, std::size_t 
     try {
       const auto audio = audio::decode_audio(o.run_dir / row.path);
       c.windows[i - begin] = make_windows(audio, info.window_samples, o.window);
+      if (digital_silence(c.windows[i - begin])) {
+        c.silent[i - begin] = 1;
+        spdlog::warn("nnr-encode: row {} ({} {}): the encoded {} window is digital silence ({}); its embedding "
+                     "describes silence, not the clip: check the file, or encode with --window mean",
+                     i, row.clip_id, row.setting, to_string(o.window), (o.run_dir / row.path).string());
+      }
     } catch (const Error& e) {
       spdlog::warn("nnr-encode: row {} ({} {}) not decoded, its embedding is NaN: {}", i, row.clip_id, row.setting,
                    e.what());
@@ -241,13 +258,16 @@ EncodeSummary merge_complete_shards(const EncodeOptions& o, const std::string& n
     const Paths p = output_paths(o.run_dir, name, s);
     const Range r = shard_range(n_rows, s);
     auto side = io::load_json(p.sidecar);
+    const io::Json shard_silent = side.value("silent_rows", io::Json::array());
     const auto e = io::read_npy<float>(p.embeddings);
     const std::size_t d = e.shape.size() > 1 ? e.shape[1] : 0;
     if (i == 0) {
-      for (const char* k : {"rows", "nan_rows", "shard", "row_begin"}) side.erase(k);
+      for (const char* k : {"rows", "nan_rows", "shard", "row_begin", "silent_rows"}) side.erase(k);
       base = side;
+      base["silent_rows"] = io::Json::array();
       emb = MatrixF(0, d);
     }
+    for (const auto& v : shard_silent) base["silent_rows"].push_back(v);
     if (d != emb.cols) throw_input("nnr-encode: shard " + s.str() + " has dim " + std::to_string(d) + " (" + p.embeddings.string() + "); expected " + std::to_string(emb.cols));
     emb.data.insert(emb.data.end(), e.data.begin(), e.data.end());
     emb.rows += r.size();
@@ -293,7 +313,7 @@ EncodeSummary run_encode(const EncodeOptions& options) {
   const std::string name = o.name.empty() ? default_encoder_name(o.encoder) : o.name;
   if (name.empty() || name.find('/') != std::string::npos)
     throw_config("nnr-encode: invalid output name (--name=" + name + "); use a plain file stem");
-  const auto rows = io::read_manifest(o.run_dir / "manifest.csv");
+  const auto rows = io::read_run_manifest(o.run_dir / "manifest.csv");
   if (o.merge) return run_merge(o, name, rows.size());
 
   const Range range = shard_range(rows.size(), o.shard);
@@ -301,6 +321,7 @@ EncodeSummary run_encode(const EncodeOptions& options) {
   EncodeSummary sum;
   sum.rows = range.size();
   sum.embeddings = paths.embeddings;
+  if (!o.dry_run) io::clean_stage_temps("nnr-encode", {}, {o.run_dir / "embeddings", o.run_dir / "predictions"});
   if (!o.force && complete(paths, range.size())) {
     spdlog::info("nnr-encode: {} is complete ({} rows); skipping (use --force to recompute)",
                  paths.embeddings.string(), range.size());
@@ -341,8 +362,11 @@ EncodeSummary run_encode(const EncodeOptions& options) {
   };
   std::future<DecodedChunk> next;
   if (range.size()) next = launch(range.begin);
+  io::Json silent_rows = io::Json::array();
   for (std::size_t b = range.begin; b < range.end; b += chunk) {
     DecodedChunk cur = next.get();
+    for (std::size_t r = 0; r < cur.silent.size(); ++r)
+      if (cur.silent[r]) silent_rows.push_back(cur.begin + r);
     if (cur.end < range.end) next = launch(cur.end);
     encode_chunk(*enc, cur, chunk, range.begin, emb, pred);
     progress.tick(cur.end - cur.begin);
@@ -350,7 +374,10 @@ EncodeSummary run_encode(const EncodeOptions& options) {
   progress.finish();
 
   if (!info.task.empty()) sum.predictions = paths.predictions;
-  write_outputs(paths, sidecar_base(o, name, info), emb, pred, o.shard, range.begin);
+  io::Json base = sidecar_base(o, name, info);
+  base["silent_rows"] = silent_rows;  // rows whose encoded window was digital silence (warned above)
+  sum.silent_rows = silent_rows.size();
+  write_outputs(paths, base, emb, pred, o.shard, range.begin);
   // The same policy as every sharded stage: the call that finds every shard present merges.
   if (!o.shard.whole() && first_incomplete_shard(o.run_dir, name, rows.size(), o.shard.count) < 0) {
     spdlog::info("nnr-encode: every shard of {} is present; merging", name);

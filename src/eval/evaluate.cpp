@@ -103,6 +103,10 @@ EvaluateSummary merge_shards(const fs::path& run) {
 
 EvaluateSummary run_evaluate(const EvaluateOptions& o, const Backend& backend) {
   using namespace detail;
+  if (!o.dry_run) {
+    const fs::path out = output_dir(o);
+    io::clean_stage_temps(kComponent, {}, {out / "results", out / "features", out / "distances"});
+  }
   if (o.merge) return merge_shards(output_dir(o));
   const Run run = load_run(o, true);
   for (const auto& d : o.audio_distances) backend.check_sequence_distance(d);

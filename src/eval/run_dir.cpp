@@ -211,7 +211,7 @@ Run load_run(const EvaluateOptions& o, bool need_embeddings) {
   if (!fs::exists(manifest))
     throw_io(std::string(kComponent) + ": no manifest (file=" + manifest.string() +
              "); run nnr-transform first or check --run");
-  run.manifest = io::read_manifest(manifest);
+  run.manifest = io::read_run_manifest(manifest);
   for (const auto& r : run.manifest) run.clip_ids.push_back(r.clip_id);
   run.clips = select_clips(o, run.manifest, manifest);
   run.settings = collect_settings(run.manifest, run.clips);

@@ -3,8 +3,16 @@
 #include <cstdlib>
 #include <limits>
 
+#include <spdlog/spdlog.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
 #include "nnr/core/error.hpp"
+#include "nnr/io/atomic_file.hpp"
 #include "nnr/io/csv.hpp"
+#include "nnr/io/json.hpp"
 
 namespace nnr::io {
 namespace {
@@ -22,7 +30,7 @@ const std::vector<std::string>& manifest_columns() {
       "clip_id", "split",  "transform", "magnitude", "setting",        "path",    "source",
       "seed",    "status", "error",     "n_samples", "lufs_in",        "lufs_out", "true_peak_dbtp",
       "gain_db", "snr_db", "duration_ratio", "pitch_cents", "mp3_lag", "vocals_path",
-      "magnitude_text"};
+      "magnitude_text", "pitch_spread_cents"};
   return cols;
 }
 
@@ -33,7 +41,8 @@ void write_manifest(const std::filesystem::path& path, const std::vector<Manifes
                r.source, std::to_string(r.seed), r.status, r.error, std::to_string(r.n_samples),
                format_number(r.lufs_in), format_number(r.lufs_out), format_number(r.true_peak_dbtp),
                format_number(r.gain_db), format_number(r.snr_db), format_number(r.duration_ratio),
-               format_number(r.pitch_cents), format_number(r.mp3_lag), r.vocals_path, r.magnitude_text});
+               format_number(r.pitch_cents), format_number(r.mp3_lag), r.vocals_path, r.magnitude_text,
+               format_number(r.pitch_spread_cents)});
   }
   w.write(path);
 }
@@ -42,8 +51,10 @@ std::vector<ManifestRow> read_manifest(const std::filesystem::path& path) {
   const CsvTable t = read_csv(path);
   std::vector<std::size_t> idx;
   // magnitude_text is the newest column: a manifest written before it gets it from the setting id.
-  const bool has_text = t.has_column("magnitude_text");
-  for (const auto& c : manifest_columns()) idx.push_back(c == "magnitude_text" && !has_text ? 0 : t.column(c));
+  // pitch_spread_cents came after it; older manifests read NaN there.
+  const bool has_text = t.has_column("magnitude_text"), has_spread = t.has_column("pitch_spread_cents");
+  for (const auto& c : manifest_columns())
+    idx.push_back((c == "magnitude_text" && !has_text) || (c == "pitch_spread_cents" && !has_spread) ? 0 : t.column(c));
   std::vector<ManifestRow> rows;
   rows.reserve(t.rows.size());
   std::size_t line = 1;
@@ -80,9 +91,72 @@ std::vector<ManifestRow> read_manifest(const std::filesystem::path& path) {
     r.pitch_cents = num(17);
     r.mp3_lag = num(18);
     r.vocals_path = f[idx[19]];
+    r.pitch_spread_cents = has_spread ? num(21) : std::numeric_limits<double>::quiet_NaN();
     r.magnitude_text = has_text && !f[idx[20]].empty() ? f[idx[20]] : legacy_magnitude_text(r);
     rows.push_back(std::move(r));
   }
+  return rows;
+}
+
+namespace {
+struct Seal {
+  std::size_t rows = 0, bytes = 0;
+  std::string hash;
+};
+
+Seal seal_of(const std::filesystem::path& path, std::size_t rows) {
+  const std::string text = read_file(path);
+  std::uint64_t h = 14695981039346656037ull;  // FNV-1a 64: enough to tell an edit, not a signature
+  for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return {rows, text.size(), hex};
+}
+}  // namespace
+
+std::filesystem::path manifest_seal_path(const std::filesystem::path& manifest) {
+  return std::filesystem::path(manifest.string() + ".sum");
+}
+
+void seal_manifest(const std::filesystem::path& path) {
+  const Seal s = seal_of(path, read_csv(path).rows.size());
+  write_json(manifest_seal_path(path), nlohmann::json{{"rows", s.rows}, {"bytes", s.bytes}, {"fnv1a64", s.hash}});
+}
+
+void write_run_manifest(const std::filesystem::path& path, const std::vector<ManifestRow>& rows) {
+  write_manifest(path, rows);
+  seal_manifest(path);
+}
+
+std::vector<ManifestRow> read_run_manifest(const std::filesystem::path& path) {
+  auto rows = read_manifest(path);
+  const auto seal_path = manifest_seal_path(path);
+  std::error_code ec;
+  if (!std::filesystem::exists(seal_path, ec)) {
+    spdlog::warn("manifest: {} has no seal ({}), so a cut or edited manifest cannot be detected; rerun "
+                 "nnr-transform on the run to add one",
+                 path.string(), seal_path.filename().string());
+    return rows;
+  }
+  std::size_t want_rows = 0, want_bytes = 0;
+  std::string want_hash;
+  try {
+    const auto j = load_json(seal_path);
+    want_rows = j.at("rows").get<std::size_t>();
+    want_bytes = j.at("bytes").get<std::size_t>();
+    want_hash = j.at("fnv1a64").get<std::string>();
+  } catch (const nlohmann::json::exception&) {
+    throw_input("manifest: the seal " + seal_path.string() + " is unreadable; rerun nnr-transform on the run to rewrite it");
+  }
+  const Seal got = seal_of(path, rows.size());
+  if (got.rows != want_rows)
+    throw_input("manifest: " + path.string() + " has " + std::to_string(got.rows) + " rows but nnr-transform wrote " +
+                std::to_string(want_rows) + " (" + seal_path.filename().string() +
+                "): it was cut or edited; rerun nnr-transform on the run to rewrite it (finished clips are kept)");
+  if (got.bytes != want_bytes || got.hash != want_hash)
+    throw_input("manifest: " + path.string() + " differs from what nnr-transform wrote (" +
+                seal_path.filename().string() + "): it was edited; rerun nnr-transform on the run to rewrite it "
+                "(finished clips are kept); select clips with nnr-evaluate --clips-matching instead of editing");
   return rows;
 }
 

@@ -384,6 +384,7 @@ TrainSummary run_training(const TrainOptions& o) {
   ClipSource valid(index, "valid", cache, cfg.model.frames, cfg.model.bins, threads,
                    tasks::objective(task) == Objective::source_mask);
   fs::create_directories(dir);
+  io::clean_stage_temps("nnr-train", dir, {});
   const features::Scaler scaler = fit_or_load_scaler(dir, o.resume && have_ckpt, train);
   train.set_scaler(scaler);
   valid.set_scaler(scaler);

@@ -145,7 +145,7 @@ io::ManifestRow base_row(const Clip& c, const Setting* s, std::uint64_t run_seed
   r.status = io::kStatusFailed;
   r.n_samples = 0;
   r.lufs_in = r.lufs_out = r.true_peak_dbtp = r.gain_db = r.snr_db = r.duration_ratio = r.pitch_cents =
-      r.mp3_lag = kNan;
+      r.pitch_spread_cents = r.mp3_lag = kNan;
   return r;
 }
 
@@ -238,8 +238,11 @@ io::ManifestRow process_item(const Context& ctx, const Clip& c, const Setting* s
     r.snr_db = res.snr_db;  // the gain scales music and noise alike: the SNR is unchanged
     r.mp3_lag = res.mp3_lag;
     r.duration_ratio = static_cast<double>(y.size()) / static_cast<double>(org.audio.size());
-    if (find_transform(s->transform).measure_pitch)
-      r.pitch_cents = estimate_pitch_shift_cents(org.audio, y, kSr);
+    if (find_transform(s->transform).measure_pitch) {
+      const PitchChange pc = measure_pitch_change(org.audio, y, kSr);
+      r.pitch_cents = pc.cents;
+      r.pitch_spread_cents = pc.spread_cents;
+    }
     if (!org.vocals.empty()) {
       vocals = t.apply_to_stem(org.vocals, s->magnitude, r.seed);
       audio::apply_gain_db(vocals, gain_db);
@@ -330,6 +333,7 @@ fs::path merge_shard_manifests(const fs::path& run_dir, int count) {
   const fs::path m = run_dir / "manifest.csv";
   const int n = io::pick_shard_count(m, count, "nnr-transform");
   io::write_file_atomic(m, io::merge_csv_shards(m, n, "nnr-transform"));
+  io::seal_manifest(m);
   return m;
 }
 
@@ -462,6 +466,7 @@ StageSummary run_transform_stage(const StageOptions& o) {
   sum.items = range.size();
   if (o.dry_run) return sum;
 
+  io::clean_stage_temps("nnr-transform", o.out, {o.out / "audio", o.out / "stems", o.out / "items", o.out / "shards"});
   write_run_config(ctx, o);
 
   // Work is grouped by clip (one decode per clip), results land in canonical slots.
@@ -483,7 +488,7 @@ StageSummary run_transform_stage(const StageOptions& o) {
 
   if (shard.whole()) {
     sum.manifest = o.out / "manifest.csv";
-    io::write_manifest(sum.manifest, rows);
+    io::write_run_manifest(sum.manifest, rows);
     sum.manifest_written = true;
   } else {
     // One shard's part; the call that finds every part present merges (nnr/io/shard_files.hpp).

@@ -52,6 +52,7 @@ struct EncodeSummary {
   std::size_t rows = 0;      ///< rows in this shard (or the whole manifest)
   std::size_t encoded = 0;   ///< rows with a finite embedding
   std::size_t nan_rows = 0;  ///< failed / undecodable rows
+  std::size_t silent_rows = 0;  ///< rows whose encoded window was digital silence (warned; sidecar silent_rows)
   bool skipped = false;      ///< output existed and was complete
   std::filesystem::path embeddings;   ///< the file written (or found)
   std::filesystem::path predictions;  ///< "" for encoders without predictions

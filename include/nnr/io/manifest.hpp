@@ -36,7 +36,8 @@ struct ManifestRow {
   double gain_db = 0.0;      ///< gain applied for loudness matching
   double snr_db = 0.0;       ///< measured SNR (PN, EN)
   double duration_ratio = 0.0;  ///< output length / input length
-  double pitch_cents = 0.0;  ///< estimated pitch change where measurable
+  double pitch_cents = 0.0;  ///< estimated pitch change where measurable (PS, TS)
+  double pitch_spread_cents = 0.0;  ///< s.d. of that change over 372 ms frames: a warble shows here
   double mp3_lag = 0.0;      ///< residual lag of the MP3 round trip (samples)
   std::string vocals_path;   ///< isolated vocal stem given the same transform (VS reference), or ""
   std::string magnitude_text;  ///< the magnitude as the grid wrote it ("-12", "0.300"): the directory name
@@ -51,5 +52,17 @@ const std::vector<std::string>& manifest_columns();
 void write_manifest(const std::filesystem::path& path, const std::vector<ManifestRow>& rows);
 /// Throws Error(io) if missing, Error(input) naming the file and line if malformed.
 std::vector<ManifestRow> read_manifest(const std::filesystem::path& path);
+
+/// The run's manifest.csv is sealed: nnr-transform writes "<path>.sum" beside it ({"rows": N, "bytes": B,
+/// "fnv1a64": "..."}), so that encode and evaluate can tell a manifest cut at a row boundary or edited
+/// from the one transform wrote (a CSV cut there still parses).
+std::filesystem::path manifest_seal_path(const std::filesystem::path& manifest);
+/// write_manifest, then the seal.
+void write_run_manifest(const std::filesystem::path& path, const std::vector<ManifestRow>& rows);
+/// Seals an existing manifest file (after a shard merge wrote it).
+void seal_manifest(const std::filesystem::path& path);
+/// read_manifest, checked against the seal: Error(input) "... was cut or edited ...; rerun nnr-transform"
+/// on a mismatch. A manifest without a seal (written before seals, or by hand) is read with a warning.
+std::vector<ManifestRow> read_run_manifest(const std::filesystem::path& path);
 
 }  // namespace nnr::io

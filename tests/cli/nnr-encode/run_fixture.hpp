@@ -72,7 +72,7 @@ inline fs::path make_run(const std::string& name) {
       }
       rows.push_back(r);
     }
-  nnr::io::write_manifest(dir / "manifest.csv", rows);
+  nnr::io::write_run_manifest(dir / "manifest.csv", rows);
   return dir;
 }
 

@@ -153,3 +153,36 @@ TEST(NnrEncodeCli, TorchScriptSpectrogramWithScaler) {
                 " --force --batch 4"),
             2);
 }
+
+// A clip whose centre 2 s is digital silence is encoded (the row is valid audio) but named: a warning and
+// the sidecar's silent_rows, also through a shard merge; --window mean sees the rest of the clip.
+TEST(NnrEncodeCli, DigitalSilenceInTheWindowIsReported) {
+  const auto dir = make_run("silent_centre");
+  auto x = nnr::test::white_noise(5.0, 0.1, 7);
+  std::fill(x.begin() + 22050, x.begin() + 22050 * 4, 0.0f);  // 1 s .. 4 s: the centre 2 s and more
+  nnr::audio::write_audio(dir / "audio/original/c.wav", x, 22050, nnr::audio::SampleFormat::float32);
+  const std::string base = "--run " + dir.string() + " --encoder mfcc --threads 2";
+  ASSERT_EQ(run(base), 0);
+  auto side = nnr::io::load_json(dir / "embeddings" / "mfcc.json");
+  EXPECT_EQ(side.at("silent_rows"), nnr::io::Json::array({2}));
+  ASSERT_EQ(run(base + " --shard 0/2 --name mfcc_sharded"), 0);
+  ASSERT_EQ(run(base + " --shard 1/2 --name mfcc_sharded"), 0);
+  side = nnr::io::load_json(dir / "embeddings" / "mfcc_sharded.json");
+  EXPECT_EQ(side.at("silent_rows"), nnr::io::Json::array({2}));
+  ASSERT_EQ(run(base + " --window mean --name mfcc_mean"), 0);
+  EXPECT_EQ(nnr::io::load_json(dir / "embeddings" / "mfcc_mean.json").at("silent_rows"), nnr::io::Json::array());
+}
+
+// A manifest cut at a row boundary parses, but its seal tells: one line, exit 4, nothing written.
+TEST(NnrEncodeCli, CutManifestSaysRerunTransform) {
+  const auto dir = make_run("cut_manifest");
+  std::string text = read(dir / "manifest.csv");
+  text.erase(text.rfind('\n', text.size() - 2) + 1);  // drop the last row
+  nnr::io::write_file_atomic(dir / "manifest.csv", text);
+  const fs::path log = dir / "log.txt";
+  EXPECT_EQ(run("--run " + dir.string() + " --encoder mfcc", log.string()), 4);
+  const std::string said = read(log);
+  EXPECT_NE(said.find("has 7 rows but nnr-transform wrote 8"), std::string::npos) << said;
+  EXPECT_NE(said.find("rerun nnr-transform"), std::string::npos) << said;
+  EXPECT_FALSE(fs::exists(dir / "embeddings" / "mfcc.npy"));
+}

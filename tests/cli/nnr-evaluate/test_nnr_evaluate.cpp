@@ -70,7 +70,7 @@ fs::path make_run(const std::string& name) {
         for (std::size_t j = 0; j < 24; ++j) identity(i, j) += m(t, j) / static_cast<float>(m.rows);
       rows.push_back(r);
     }
-  nnr::io::write_manifest(run / "manifest.csv", rows);
+  nnr::io::write_run_manifest(run / "manifest.csv", rows);
   nnr::io::write_npy(run / "embeddings" / "identity.npy", identity.data, {identity.rows, identity.cols});
   nnr::io::write_npy(run / "embeddings" / "random.npy", random.data, {random.rows, random.cols});
   nnr::io::write_file_atomic(run / "config.json",

@@ -124,7 +124,7 @@ fs::path make_run(const std::string& name) {
       }
       rows.push_back(r);
     }
-  nnr::io::write_manifest(run / "manifest.csv", rows);
+  nnr::io::write_run_manifest(run / "manifest.csv", rows);
   nnr::io::write_npy(run / "embeddings" / "identity.npy", identity.data, {identity.rows, identity.cols});
   nnr::io::write_npy(run / "embeddings" / "random.npy", random.data, {random.rows, random.cols});
   // AE-like predictions for "identity": per-row value; IR predictions for "random" with labels.

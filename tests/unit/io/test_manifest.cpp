@@ -3,6 +3,8 @@
 #include <cmath>
 #include <filesystem>
 
+#include "nnr/core/error.hpp"
+#include "nnr/io/atomic_file.hpp"
 #include "nnr/io/manifest.hpp"
 
 TEST(Manifest, RoundTripsAllColumns) {
@@ -26,4 +28,42 @@ TEST(Manifest, RoundTripsAllColumns) {
   EXPECT_EQ(back[0].magnitude, r.magnitude);
   EXPECT_EQ(back[0].n_samples, 88200);
   EXPECT_TRUE(std::isnan(back[0].snr_db));
+}
+
+// A manifest cut at a row boundary still parses; the seal nnr-transform writes beside it tells.
+TEST(Manifest, SealDetectsACutOrEditedManifest) {
+  namespace fs = std::filesystem;
+  const auto dir = fs::temp_directory_path() / "nnr_test_manifest_seal";
+  fs::remove_all(dir);
+  const auto p = dir / "manifest.csv";
+  std::vector<nnr::io::ManifestRow> rows(3);
+  for (int i = 0; i < 3; ++i) rows[i].clip_id = "c" + std::to_string(i), rows[i].transform = "OG", rows[i].status = "ok";
+  nnr::io::write_run_manifest(p, rows);
+  EXPECT_TRUE(fs::exists(nnr::io::manifest_seal_path(p)));
+  EXPECT_EQ(nnr::io::read_run_manifest(p).size(), 3u);
+  const std::string text = nnr::io::read_file(p);
+  auto expect_error = [&](const std::string& content, const std::string& says) {
+    nnr::io::write_file_atomic(p, content);
+    try {
+      nnr::io::read_run_manifest(p);
+      ADD_FAILURE() << "accepted: " << says;
+    } catch (const nnr::Error& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find(says), std::string::npos) << what;
+      EXPECT_NE(what.find("rerun nnr-transform"), std::string::npos) << what;
+      EXPECT_NE(what.find(p.string()), std::string::npos) << what;
+    }
+  };
+  // Cut after the second data row (a row boundary).
+  std::size_t cut = 0;
+  for (int lines = 0; lines < 3; ++lines) cut = text.find('\n', cut) + 1;
+  expect_error(text.substr(0, cut), "has 2 rows but nnr-transform wrote 3");
+  std::string edited = text;
+  edited[edited.find("c1")] = 'x';
+  expect_error(edited, "was edited");
+  // Back to what transform wrote: accepted again. Without a seal (older runs): read, with a warning.
+  nnr::io::write_file_atomic(p, text);
+  EXPECT_EQ(nnr::io::read_run_manifest(p).size(), 3u);
+  fs::remove(nnr::io::manifest_seal_path(p));
+  EXPECT_EQ(nnr::io::read_run_manifest(p).size(), 3u);
 }

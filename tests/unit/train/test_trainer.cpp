@@ -274,6 +274,15 @@ TEST(TrainConfig, ShippedConfigsParseForEveryTask) {
   EXPECT_EQ(train::TrainConfig::from_json(Task::ir, paper).cache, train::CacheMode::memory);
   EXPECT_EQ(train::TrainConfig::from_json(Task::vs, paper).cache, train::CacheMode::memory);
   EXPECT_EQ(train::TrainConfig::from_json(Task::vs, paper).epochs, 5000);
+  // The MFCC-input AT head follows the authors' train_autotagger_msd_mfcc.py; the VGG-like AT keeps its own.
+  auto mfcc_paper = paper;
+  mfcc_paper["input"] = "mfcc";
+  const auto mfcc_at = train::TrainConfig::from_json(Task::at, mfcc_paper);
+  EXPECT_EQ(mfcc_at.epochs, 500);
+  EXPECT_EQ(mfcc_at.batch_size, 24);
+  EXPECT_TRUE(mfcc_at.model.mfcc_input());
+  EXPECT_EQ(train::TrainConfig::from_json(Task::at, paper).epochs, 200);
+  EXPECT_EQ(train::TrainConfig::from_json(Task::ir, mfcc_paper).epochs, 500);
 }
 
 TEST(Train, ResumeEqualsUninterrupted) {

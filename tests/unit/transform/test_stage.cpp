@@ -1,7 +1,9 @@
 // The whole stage on tiny inputs: manifest, determinism (threads, shards, resume), stems, bad inputs.
 #include <gtest/gtest.h>
-
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <chrono>
 
 #include <cmath>
 #include <cstdlib>
@@ -203,10 +205,36 @@ TEST(Stage, ResumeAfterDeletingOutputsIsIdentical) {
   fs::remove(out / "audio/PS/2/notes.wav");          // audio gone: redone
   fs::remove(out / "items/TS/1.500/chirp.csv");      // record gone: redone
   fs::remove(out / "stems/vocals/MP/32/notes.wav");  // stem gone: redone
+  // The temp files a killed run left (its process is gone) are removed; a live process's, a file that is
+  // not ours and another host's fresh one stay.
+  const pid_t dead = fork();
+  if (dead == 0) _exit(0);
+  waitpid(dead, nullptr, 0);
+  const std::string host = [] {
+    const std::string t = io::temp_path_for(fs::temp_directory_path() / "x").filename().string();
+    const auto a = t.find(".tmp-") + 5;
+    return t.substr(a, t.find('-', a) - a);
+  }();
+  auto touch = [](const fs::path& p) { io::write_file_atomic(p, std::string(1000, 'x')); };
+  const std::string d = std::to_string(dead), me = std::to_string(getpid());
+  const std::vector<fs::path> stale = {out / ("audio/PS/2/notes.wav.tmp-" + host + "-" + d + "-0"),
+                                       out / ("items/TS/1.500/chirp.csv.tmp-" + d + "-7"),  // the older names
+                                       out / ("manifest.csv.tmp-" + host + "-" + d + "-3")};
+  const std::vector<fs::path> kept = {out / ("audio/PS/2/chirp.wav.tmp-" + host + "-" + me + "-99"),
+                                      out / ("audio/PS/2/chirp.wav.tmp-othernode-" + d + "-0"),
+                                      out / "audio/PS/2/notes.wav.tmp-mine", out / ("embeddings/x.npy.tmp-" + d + "-0")};
+  for (const auto& p : stale) touch(p);
+  for (const auto& p : kept) touch(p);
   const auto s = run_transform_stage(options(out, 2));
   EXPECT_EQ(s.skipped + 3 + 24, s.items);  // the 24 failed items of the 4 bad inputs are retried
   EXPECT_EQ(text(out / "manifest.csv"), text(reference_run() / "manifest.csv"));
   EXPECT_TRUE(same(out / "audio/PS/2/notes.wav", reference_run() / "audio/PS/2/notes.wav"));
+  for (const auto& p : stale) EXPECT_FALSE(fs::exists(p)) << p;
+  for (const auto& p : kept) EXPECT_TRUE(fs::exists(p)) << p;  // embeddings/ is nnr-encode's tree
+  // Another host's temp untouched for a day is removed.
+  fs::last_write_time(kept[1], fs::file_time_type::clock::now() - std::chrono::hours(25));
+  EXPECT_EQ(io::remove_stale_temps(out / "audio", true).files, 1u);
+  EXPECT_FALSE(fs::exists(kept[1]));
 }
 
 TEST(Stage, ShardsMergeToTheUnshardedManifest) {
@@ -221,6 +249,9 @@ TEST(Stage, ShardsMergeToTheUnshardedManifest) {
   fs::remove(out / "manifest.csv");
   merge_shard_manifests(out);
   EXPECT_EQ(text(out / "manifest.csv"), text(reference_run() / "manifest.csv"));
+  // The merged manifest is sealed like the unsharded one, so encode and evaluate accept it.
+  EXPECT_EQ(text(io::manifest_seal_path(out / "manifest.csv")), text(io::manifest_seal_path(reference_run() / "manifest.csv")));
+  EXPECT_NO_THROW(io::read_run_manifest(out / "manifest.csv"));
 }
 
 TEST(Stage, FlacKeepsLoudClipsUnclipped) {

@@ -119,6 +119,42 @@ TEST(PitchShift, R2CrispDefaultIsWithinQuarterTone) {
   EXPECT_NEAR(cents(mid_frequency(r.audio), 440.0), 100.0, 25.0);
 }
 
+// The manifest's pitch_cents is what it says: on pure tones it is within 2 cents of the FFT peak of the
+// output against the input's, at every PS magnitude of the paper's grid, with the default engine (R2
+// crisp, which bends a steady float sine of 2 s by up to 22 cents for part of the clip).
+TEST(PitchMeasure, SinesMatchTheFftPeakAtEveryPaperMagnitude) {
+  auto ps = make("PS");
+  for (double f0 : {440.0, 1000.0})
+    for (double seconds : {2.0}) {
+      const auto x = test::sine(f0, seconds, 0.5);
+      for (double st : {-12.0, -10.0, -8.0, -6.0, -4.0, -2.0, -1.0, -0.75, -0.5, -0.25, 0.25, 0.5, 0.75, 1.0,
+                        2.0, 4.0, 6.0, 8.0, 10.0, 12.0}) {
+        const auto y = ps->apply(x, st, 0).audio;
+        const double reference = cents(estimate_frequency(y, kSr), estimate_frequency(x, kSr));
+        const PitchChange pc = measure_pitch_change(x, y, kSr);
+        EXPECT_NEAR(pc.cents, reference, 2.0) << f0 << " Hz, " << seconds << " s, " << st << " st";
+        EXPECT_GE(pc.frames, 8u);
+      }
+    }
+}
+
+// The spread records a warble: R2 crisp at TS 0.5 moves a 440 Hz tone between about -14 and +7 cents
+// (its FFT peak sits at -14); R3 keeps it steady at 0.
+TEST(PitchMeasure, SpreadShowsTheWarble) {
+  const auto x = test::sine(440.0, 4.0, 0.5);
+  const auto crisp_audio = make("TS")->apply(x, 0.5, 0).audio;
+  const PitchChange crisp = measure_pitch_change(x, crisp_audio, kSr);
+  const PitchChange fine = measure_pitch_change(x, make("TS", {{"engine", "R3"}})->apply(x, 0.5, 0).audio, kSr);
+  EXPECT_NEAR(crisp.cents, cents(estimate_frequency(crisp_audio, kSr), estimate_frequency(x, kSr)), 2.0);
+  EXPECT_NEAR(fine.cents, 0.0, 2.0);
+  EXPECT_LT(fine.spread_cents, 1.0);
+  EXPECT_GT(crisp.spread_cents, 3.0 * fine.spread_cents);
+  // Silence has no pitch: NaN, no frames.
+  const PitchChange none = measure_pitch_change(std::vector<float>(x.size()), x, kSr);
+  EXPECT_TRUE(std::isnan(none.cents));
+  EXPECT_EQ(none.frames, 0u);
+}
+
 TEST(PitchShift, FinerEngineAndFractionalShift) {
   const auto x = test::sine(440.0, 2.0, 0.5);
   auto ps = make("PS", {{"engine", "R3"}});
