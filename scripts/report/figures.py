@@ -66,10 +66,12 @@ def draw_emm(ax, emm, levels, palette, title, ylabel=None):
 
     e = emm.set_index("level").reindex(levels)
     x = np.arange(len(levels))
+    drawn = 0
     for i, lev in enumerate(levels):
         if lev not in emm["level"].values:
             continue
         r = e.loc[lev]
+        drawn += 1
         ax.errorbar([i], [r["emmean"]], yerr=[[r["emmean"] - r["lower"]], [r["upper"] - r["emmean"]]], fmt="o",
                     color=palette(lev), capsize=3, markersize=5, linewidth=1.4)
     ax.set_xticks(x)
@@ -77,6 +79,17 @@ def draw_emm(ax, emm, levels, palette, title, ylabel=None):
     ax.set_title(title)
     if ylabel:
         ax.set_ylabel(ylabel)
+    return drawn
+
+
+def save_unless_empty(plt, fig, drawn, stem, args, written):
+    """An EMM figure with no point drawn is a bug upstream (a column read wrongly), never a figure."""
+    if drawn == 0:
+        plt.close(fig)
+        note(f"skipping {stem}: results/analysis/emmeans.csv has no marginal means for it")
+        return
+    fig.tight_layout()
+    pr.save(fig, args.out, stem, args.formats, args.dpi, written)
 
 
 class EncoderPalette:
@@ -97,18 +110,18 @@ def order_levels(levels):
 
 
 def fig5(plt, emm, palette, args, written):
-    e = emm[(emm["model"] == "performance") & (emm["by"].astype(str) != "")]
+    e = emm[(emm["model"] == "performance") & (emm["by"] != "")]
     if e.empty:
         note("skipping fig5_performance_emm: no performance model (needs the MFCC task models, nnr-train --input mfcc)")
         return
     tasks = [t for t in ["AE", "AT", "IR", "VS"] if t in set(e["by"])] + sorted(set(e["by"]) - {"AE", "AT", "IR", "VS"})
     fig, axes = plt.subplots(1, len(tasks), figsize=(1.7 * len(tasks) + 0.6, 2.4), squeeze=False, sharey=True)
+    drawn = 0
     for i, t in enumerate(tasks):
         sub = e[e["by"] == t]
-        draw_emm(axes[0][i], sub, order_levels(set(sub["level"])), palette, t,
-                 "standardised performance" if i == 0 else None)
-    fig.tight_layout()
-    pr.save(fig, args.out, "fig5_performance_emm", args.formats, args.dpi, written)
+        drawn += draw_emm(axes[0][i], sub, order_levels(set(sub["level"])), palette, t,
+                          "standardised performance" if i == 0 else None)
+    save_unless_empty(plt, fig, drawn, "fig5_performance_emm", args, written)
 
 
 def fig8(plt, emm, palette, args, written):
@@ -117,12 +130,12 @@ def fig8(plt, emm, palette, args, written):
         note("skipping fig8_cw_latent_emm: no latent C^W model in results/analysis/emmeans.csv")
         return
     fig, axes = plt.subplots(1, len(models), figsize=(2.6 * len(models) + 0.5, 2.5), squeeze=False, sharey=True)
+    drawn = 0
     for i, m in enumerate(models):
-        sub = emm[(emm["model"] == m) & (emm["by"].astype(str) == "")]
-        draw_emm(axes[0][i], sub, order_levels(set(sub["level"])), palette, pr.distance_label(m[3:]),
-                 "$C^W$ (latent), EMM" if i == 0 else None)
-    fig.tight_layout()
-    pr.save(fig, args.out, "fig8_cw_latent_emm", args.formats, args.dpi, written)
+        sub = emm[(emm["model"] == m) & (emm["by"] == "")]
+        drawn += draw_emm(axes[0][i], sub, order_levels(set(sub["level"])), palette, pr.distance_label(m[3:]),
+                          "$C^W$ (latent), EMM" if i == 0 else None)
+    save_unless_empty(plt, fig, drawn, "fig8_cw_latent_emm", args, written)
 
 
 def fig11(plt, emm, palette, args, written):
@@ -135,17 +148,17 @@ def fig11(plt, emm, palette, args, written):
     ncol = 2
     nrow = (len(models) + ncol - 1) // ncol
     fig, axes = plt.subplots(nrow, ncol, figsize=(2.7 * ncol + 0.5, 2.1 * nrow + 0.2), squeeze=False)
+    drawn = 0
     for i, m in enumerate(models):
         ax = axes[i // ncol][i % ncol]
-        sub = emm[(emm["model"] == m) & (emm["by"].astype(str) == "")]
+        sub = emm[(emm["model"] == m) & (emm["by"] == "")]
         kind = "$C^B_{acc}$" if m.startswith("cb_acc_") else r"$C^B_\rho$"
         _, _, da, dl = m.split("_", 3)
-        draw_emm(ax, sub, order_levels(set(sub["level"])), palette,
-                 f"{kind}: {pr.distance_label(da)} × {pr.distance_label(dl)}", "EMM" if i % ncol == 0 else None)
+        drawn += draw_emm(ax, sub, order_levels(set(sub["level"])), palette,
+                          f"{kind}: {pr.distance_label(da)} × {pr.distance_label(dl)}", "EMM" if i % ncol == 0 else None)
     for j in range(len(models), nrow * ncol):
         axes[j // ncol][j % ncol].axis("off")
-    fig.tight_layout()
-    pr.save(fig, args.out, "fig11_between_emm", args.formats, args.dpi, written)
+    save_unless_empty(plt, fig, drawn, "fig11_between_emm", args, written)
 
 
 # ------------------------------------------------------------------------------------------ Figure 12 and 13
@@ -413,6 +426,8 @@ def fig14(plt, run_dir, manifest, embeddings, args, written):
     # The source track: the corpus file the clip was cut from, without a trailing "_<n>" clip index.
     src = og["source"].fillna(og["clip_id"]).astype(str).map(lambda s: os.path.splitext(os.path.basename(s))[0])
     tracks = src.map(lambda s: s.rsplit("_", 1)[0] if s.rsplit("_", 1)[-1].isdigit() and "_" in s else s)
+    if tracks.nunique() == 1 and src.nunique() > 1:  # "test_0000", "test_0001": numbered tracks, not excerpts
+        tracks = src
     tracks = tracks[keep].to_numpy()
     fig, axes = plt.subplots(1, 2, figsize=(6.4, 2.9), squeeze=False)
     sc = axes[0][0].scatter(Y[:, 0], Y[:, 1], c=levels[keep], cmap="viridis", s=9, linewidths=0)
@@ -448,6 +463,8 @@ def run(args):
     res = os.path.join(args.run_dir, "results")
     pr.load_families(res)
     emm = read_csv_or_none(os.path.join(res, "analysis", "emmeans.csv"), "the analysis (Figs. 5, 8, 11)")
+    if emm is not None:  # R writes an overall mean's "by" as "", which pandas reads as NaN
+        emm["by"] = emm["by"].fillna("").astype(str)
     cons = pr.load_csv(os.path.join(res, "consistency.csv"), pr.CONSISTENCY_COLUMNS)
     perf = pr.load_csv(os.path.join(res, "performance.csv"), pr.PERFORMANCE_COLUMNS)
     manifest = read_csv_or_none(os.path.join(args.run_dir, "manifest.csv"), "the manifest (Figs. 9, 14)")

@@ -126,23 +126,45 @@ Decoder open_decoder(const std::string& name) {
   return d;
 }
 
-/// A resampler from the decoder's format to mono float at `sample_rate`.
-SwrPtr mono_resampler(const AVCodecContext* dec, int sample_rate, const std::string& name) {
+/// What a decoded frame holds; the resampler is built for the first frame's and every later frame must match.
+struct FrameFormat {
+  int channels = 0, sample_rate = 0, sample_format = -1;
+  bool operator==(const FrameFormat& o) const {
+    return channels == o.channels && sample_rate == o.sample_rate && sample_format == o.sample_format;
+  }
+};
+
+FrameFormat format_of(const AVFrame* frame) {
+  return {frame->ch_layout.nb_channels, frame->sample_rate, frame->format};
+}
+
+/// A resampler from `frame`'s format to mono float at `sample_rate`. Built from the decoded frame, not the
+/// codec context: a container's header can disagree with what its decoder then produces.
+SwrPtr mono_resampler(const AVFrame* frame, int sample_rate, const std::string& name) {
+  if (frame->ch_layout.nb_channels <= 0 || frame->sample_rate <= 0 || frame->format < 0)
+    throw_input("audio: a decoded frame has no channels, sample rate or sample format (" + name +
+                "); the file is corrupt, export it again");
+  // Beyond these a header is corrupt, not high-resolution: resampling 8.93 MHz to 22,050 Hz asks swresample
+  // for gigabytes of filter (found by fuzz/audio_decode).
+  constexpr int kMinRate = 1000, kMaxRate = 768000;
+  if (frame->sample_rate < kMinRate || frame->sample_rate > kMaxRate)
+    throw_input("audio: implausible sample rate " + std::to_string(frame->sample_rate) + " Hz (" + name +
+                "); nnr reads 1,000-768,000 Hz, so the header is corrupt: export the file again");
   // Downmix to mono as the mean of the channels: an explicit matrix, since swresample's default
   // downmix follows broadcast conventions (e.g. -3 dB centre) rather than a plain mean.
   SwrContext* raw_swr = swr_alloc();
   SwrPtr swr(raw_swr);
   AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
   AVChannelLayout in_layout{};  // zeroed: av_channel_layout_copy frees the destination first
-  if (dec->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC)
-    av_channel_layout_default(&in_layout, dec->ch_layout.nb_channels);
+  if (frame->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC)
+    av_channel_layout_default(&in_layout, frame->ch_layout.nb_channels);
   else
-    av_channel_layout_copy(&in_layout, &dec->ch_layout);
+    av_channel_layout_copy(&in_layout, &frame->ch_layout);
   av_opt_set_chlayout(swr.get(), "in_chlayout", &in_layout, 0);
   av_opt_set_chlayout(swr.get(), "out_chlayout", &mono, 0);
-  av_opt_set_int(swr.get(), "in_sample_rate", dec->sample_rate, 0);
+  av_opt_set_int(swr.get(), "in_sample_rate", frame->sample_rate, 0);
   av_opt_set_int(swr.get(), "out_sample_rate", sample_rate, 0);
-  av_opt_set_sample_fmt(swr.get(), "in_sample_fmt", dec->sample_fmt, 0);
+  av_opt_set_sample_fmt(swr.get(), "in_sample_fmt", static_cast<AVSampleFormat>(frame->format), 0);
   av_opt_set_sample_fmt(swr.get(), "out_sample_fmt", AV_SAMPLE_FMT_FLT, 0);
   const int channels = in_layout.nb_channels;
   std::vector<double> matrix(static_cast<std::size_t>(channels), 1.0 / channels);
@@ -218,7 +240,8 @@ std::vector<float> decode_audio(const std::filesystem::path& path, int sample_ra
   CodecPtr& dec = d.dec;
   FormatPtr& fmt = d.fmt;
   const int stream_index = d.stream_index;
-  SwrPtr swr = mono_resampler(dec.get(), sample_rate, name);
+  SwrPtr swr;  // built at the first frame
+  FrameFormat swr_format;
 
   PacketPtr packet(av_packet_alloc());
   FramePtr frame(av_frame_alloc());
@@ -233,7 +256,18 @@ std::vector<float> decode_audio(const std::filesystem::path& path, int sample_ra
         return;
       }
       ++frames;
-      convert(swr.get(), frame.get(), dec->sample_rate, sample_rate, out);
+      if (!swr) {
+        swr = mono_resampler(frame.get(), sample_rate, name);
+        swr_format = format_of(frame.get());
+      } else if (!(format_of(frame.get()) == swr_format)) {  // swresample would read past the frame
+        char msg[160];
+        std::snprintf(msg, sizeof msg, "%d ch at %d Hz becomes %d ch at %d Hz (sample format %d -> %d)",
+                      swr_format.channels, swr_format.sample_rate, frame->ch_layout.nb_channels,
+                      frame->sample_rate, swr_format.sample_format, frame->format);
+        throw_input("audio: the stream changes format mid-file (" + name + "): " + msg +
+                    "; convert it to one format first, e.g. ffmpeg -i IN -ac 1 OUT.wav");
+      }
+      convert(swr.get(), frame.get(), swr_format.sample_rate, sample_rate, out);
       av_frame_unref(frame.get());
     }
   };
@@ -252,7 +286,7 @@ std::vector<float> decode_audio(const std::filesystem::path& path, int sample_ra
   }
   avcodec_send_packet(dec.get(), nullptr);
   drain();
-  convert(swr.get(), nullptr, dec->sample_rate, sample_rate, out);  // flush the resampler
+  if (swr) convert(swr.get(), nullptr, swr_format.sample_rate, sample_rate, out);  // flush the resampler
 
   if (out.empty())
     throw_input("audio: no decodable audio (" + name + ")" +

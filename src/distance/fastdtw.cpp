@@ -195,9 +195,10 @@ void expand_window(std::size_t coarse_rows, std::size_t nx, std::size_t ny, int 
       lo = std::min(lo, minj[static_cast<std::size_t>(q)] - r);
       hi = std::max(hi, maxj[static_cast<std::size_t>(q)] + r);
     }
-    const long first = std::max(2 * lo, start_j);
-    const long last = std::min(2 * hi + 1, static_cast<long>(ny) - 1);
-    if (lo > hi || first > last)
+    // lo > hi: no coarse row in reach (radius 0 at a path gap); test it before doubling LONG_MAX.
+    const long first = lo > hi ? 0 : std::max(2 * lo, start_j);
+    const long last = lo > hi ? -1 : std::min(2 * hi + 1, static_cast<long>(ny) - 1);
+    if (first > last)
       throw_input("distance: fastdtw window has an empty row (row=" + std::to_string(i) +
                   ", radius=" + std::to_string(radius) + "); the python package fails here too; use radius >= 1");
     w.lo[i] = static_cast<std::size_t>(first);

@@ -62,7 +62,7 @@ void apply_evaluate_config(const io::Json& j, EvaluateOptions& o, const std::str
         spec.name = spec.label = d.get<std::string>();
       } else if (d.is_object() && d.contains("name") && d.at("name").is_string()) {
         spec.name = d.at("name").get<std::string>();
-        spec.label = d.value("label", spec.name);
+        spec.label = io::get_or<std::string>(d, "label", spec.name, ctx + ".audio_distances[]");
         for (const auto& [k, v] : d.items())
           if (k != "name" && k != "label") spec.params[k] = v;
       } else {

@@ -1,13 +1,13 @@
 #include "nnr/io/manifest.hpp"
 
-#include <cstdlib>
-#include <limits>
-
-#include <spdlog/spdlog.h>
-
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <limits>
 #include <string>
+
+#include <spdlog/spdlog.h>
 
 #include "nnr/core/error.hpp"
 #include "nnr/io/atomic_file.hpp"
@@ -81,7 +81,13 @@ std::vector<ManifestRow> read_manifest(const std::filesystem::path& path) {
     r.seed = std::strtoull(f[idx[7]].c_str(), nullptr, 10);
     r.status = f[idx[8]];
     r.error = f[idx[9]];
-    r.n_samples = static_cast<std::int64_t>(num(10));
+    {  // a count: NaN or empty (a hand-made row) is 0, and anything that is not a count is an error
+      const double n = num(10);
+      if (!std::isnan(n) && !(n >= 0 && n <= 9.0e15 && n == std::floor(n)))
+        throw_input("manifest: bad sample count '" + f[idx[10]] + "' in column n_samples at line " +
+                    std::to_string(line) + " (" + path.string() + "); rerun nnr-transform");
+      r.n_samples = std::isnan(n) ? 0 : static_cast<std::int64_t>(n);
+    }
     r.lufs_in = num(11);
     r.lufs_out = num(12);
     r.true_peak_dbtp = num(13);

@@ -1,7 +1,9 @@
 #include "nnr/io/npy.hpp"
 
 #include <cstring>
+#include <limits>
 #include <numeric>
+#include <type_traits>
 
 #include "nnr/core/error.hpp"
 #include "nnr/io/atomic_file.hpp"
@@ -30,14 +32,34 @@ std::string shape_tuple(const std::vector<std::size_t>& shape) {
   return s + ")";
 }
 
+/// Elements in `shape`, or SIZE_MAX if the product overflows (a header no file could hold).
+std::size_t checked_product(const std::vector<std::size_t>& shape) {
+  std::size_t n = 1;
+  for (std::size_t d : shape) {
+    if (d != 0 && n > std::numeric_limits<std::size_t>::max() / d) return std::numeric_limits<std::size_t>::max();
+    n *= d;
+  }
+  return n;
+}
+
+/// Converts n values; returns the index of the first that Dst cannot hold (a NaN or 1e30 read as an integer,
+/// 300 as uint8), or n. Casting those would be undefined behaviour, not a number.
 template <typename Src, typename Dst>
-void convert(const char* raw, std::size_t n, std::vector<Dst>& out) {
+std::size_t convert(const char* raw, std::size_t n, std::vector<Dst>& out) {
   out.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     Src v;
     std::memcpy(&v, raw + i * sizeof(Src), sizeof(Src));
+    if constexpr (std::is_integral_v<Dst> && !std::is_same_v<Src, Dst>) {
+      // long double holds every int64 exactly on x86-64, and a NaN fails both comparisons.
+      const auto x = static_cast<long double>(v);
+      if (!(x >= static_cast<long double>(std::numeric_limits<Dst>::min()) &&
+            x <= static_cast<long double>(std::numeric_limits<Dst>::max())))
+        return i;
+    }
     out[i] = static_cast<Dst>(v);
   }
+  return n;
 }
 
 }  // namespace
@@ -106,6 +128,7 @@ NpyArray<T> read_npy(const std::filesystem::path& path) {
       if (std::isdigit(static_cast<unsigned char>(shape_text[i]))) {
         std::size_t j = i;
         while (j < shape_text.size() && std::isdigit(static_cast<unsigned char>(shape_text[j]))) ++j;
+        if (j - i > 19) return bad("a dimension in the shape is too large");  // 20 digits may overflow stoull
         arr.shape.push_back(std::stoull(shape_text.substr(i, j - i)));
         i = j;
       } else {
@@ -113,18 +136,22 @@ NpyArray<T> read_npy(const std::filesystem::path& path) {
       }
     }
   }
-  const std::size_t n = product(arr.shape);
+  const std::size_t n = checked_product(arr.shape);
   const char* raw = bytes.data() + offset + header_len;
   const std::size_t avail = bytes.size() - offset - header_len;
   auto need = [&](std::size_t item) {
-    if (avail < n * item) bad("truncated data");
+    if (n > avail / item) bad("truncated data: the shape " + shape_tuple(arr.shape) + " needs more bytes than the file holds");
   };
-  if (descr == "<f4") { need(4); convert<float>(raw, n, arr.data); }
-  else if (descr == "<f8") { need(8); convert<double>(raw, n, arr.data); }
-  else if (descr == "<i4") { need(4); convert<std::int32_t>(raw, n, arr.data); }
-  else if (descr == "<i8") { need(8); convert<std::int64_t>(raw, n, arr.data); }
-  else if (descr == "|u1" || descr == "|b1") { need(1); convert<std::uint8_t>(raw, n, arr.data); }
+  std::size_t fit = n;
+  if (descr == "<f4") { need(4); fit = convert<float>(raw, n, arr.data); }
+  else if (descr == "<f8") { need(8); fit = convert<double>(raw, n, arr.data); }
+  else if (descr == "<i4") { need(4); fit = convert<std::int32_t>(raw, n, arr.data); }
+  else if (descr == "<i8") { need(8); fit = convert<std::int64_t>(raw, n, arr.data); }
+  else if (descr == "|u1" || descr == "|b1") { need(1); fit = convert<std::uint8_t>(raw, n, arr.data); }
   else return bad("unsupported dtype " + descr);
+  if (fit < n)
+    return bad("element " + std::to_string(fit) + " of the " + descr + " data does not fit " + npy_descr<T>() +
+               " (NaN, infinite or out of range)");
   return arr;
 }
 

@@ -8,29 +8,17 @@
 namespace nnr::metrics::detail {
 namespace {
 
-// Internal 64-byte vector helpers (inlined; GCC notes their ABI would change across -m flags).
+// 64-byte vectors. The helpers are macros, not functions: a function that takes or returns one changes the
+// ABI between the clones below (Clang rejects the call, GCC warns).
 #pragma GCC diagnostic ignored "-Wpsabi"
 typedef std::uint32_t LaneU32 __attribute__((vector_size(4 * kLanes)));
-
-inline LaneU32 load_lanes(const std::uint32_t* p) {
-  LaneU32 v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-// The kLanes resamples' weights of the entry at position k (ctab: rows x kLanes).
-inline LaneU32 row_weights(const std::uint32_t* ctab, const std::uint32_t* rows, std::size_t k) {
-  return load_lanes(ctab + std::size_t{rows[k]} * kLanes);
-}
-
 typedef std::uint64_t PairU64 __attribute__((vector_size(4 * kLanes)));
 
-// The lanes as kLanes / 2 u64 words: lane 2i in the low half of word i, lane 2i + 1 in the high half.
-inline PairU64 as_pairs(LaneU32 v) {
-  PairU64 p;
-  std::memcpy(&p, &v, sizeof p);
-  return p;
-}
+// v = the kLanes resamples' weights of the entry at position k (ctab: rows x kLanes).
+#define NNR_ROW_WEIGHTS(v, ctab, rows, k) std::memcpy(&(v), (ctab) + std::size_t{(rows)[k]} * kLanes, sizeof(v))
+// Any same-size reinterpretation, e.g. the lanes as kLanes / 2 u64 words (lane 2i in the low half of word i,
+// lane 2i + 1 in the high half).
+#define NNR_BITS_AS(dst, src) std::memcpy(&(dst), &(src), sizeof(dst))
 
 }  // namespace
 
@@ -42,17 +30,24 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void cross_sums_lan
     if (g < p.n_ties_l && k == p.ties_l[2 * g]) {  // a tie group: one rank from its total weight
       const std::size_t end = p.ties_l[2 * g + 1];
       LaneU32 wg = {};
-      for (std::size_t t = k; t < end; ++t) wg += row_weights(ctab, p.rows_l, t);
+      for (std::size_t t = k; t < end; ++t) {
+        LaneU32 w;
+        NNR_ROW_WEIGHTS(w, ctab, p.rows_l, t);
+        wg += w;
+      }
       const LaneU32 r2 = 2 * cum + wg + 1;
       for (; k < end; ++k) {
-        const LaneU32 v = row_weights(ctab, p.rows_l, k) * r2;
+        LaneU32 v;
+        NNR_ROW_WEIGHTS(v, ctab, p.rows_l, k);
+        v *= r2;
         std::memcpy(buf + std::size_t{p.slot_of_l[k]} * kLanes, &v, sizeof v);
       }
       cum += wg;
       ++g;
       continue;
     }
-    const LaneU32 w = row_weights(ctab, p.rows_l, k);
+    LaneU32 w;
+    NNR_ROW_WEIGHTS(w, ctab, p.rows_l, k);
     const LaneU32 v = w * (2 * cum + w + 1);
     std::memcpy(buf + std::size_t{p.slot_of_l[k]} * kLanes, &v, sizeof v);
     cum += w;
@@ -73,15 +68,22 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void cross_sums_lan
       if (g < p.n_ties_a && k == p.ties_a[2 * g]) {
         group_end = p.ties_a[2 * g + 1];
         LaneU32 wg = {};
-        for (std::size_t t = k; t < group_end; ++t) wg += row_weights(ctab, p.rows_a, t);
+        for (std::size_t t = k; t < group_end; ++t) {
+          LaneU32 w;
+          NNR_ROW_WEIGHTS(w, ctab, p.rows_a, t);
+          wg += w;
+        }
         group_r2 = 2 * cum + wg + 1;
         cum_after = cum + wg;
         ++g;
       }
-      const LaneU32 w = row_weights(ctab, p.rows_a, k);
+      LaneU32 w, v;
+      NNR_ROW_WEIGHTS(w, ctab, p.rows_a, k);
       const LaneU32 ra = k < group_end ? group_r2 : 2 * cum + w + 1;
-      const LaneU32 v = load_lanes(local + (k - base) * kLanes);
-      const PairU64 x = as_pairs(ra), y = as_pairs(v);
+      std::memcpy(&v, local + (k - base) * kLanes, sizeof v);
+      PairU64 x, y;
+      NNR_BITS_AS(x, ra);
+      NNR_BITS_AS(y, v);
       s_even += (x & low32) * (y & low32);
       s_odd += (x >> 32) * (y >> 32);
       if (k < group_end) {

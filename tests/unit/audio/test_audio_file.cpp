@@ -91,3 +91,26 @@ TEST(AudioFile, NonFiniteSampleNamesTheFile) {
   EXPECT_NE(e.find("non-finite sample"), std::string::npos) << e;
   EXPECT_NE(e.find("nan.wav"), std::string::npos) << e;
 }
+
+// Found by fuzz/audio_decode (an MP3 whose frames change channel count after the first): swresample was set
+// up from the header and read past the frame (SEGV). Now it is set up from the first frame, and a change
+// mid-file is a clear error.
+TEST(AudioFile, FormatChangeMidStreamIsAnErrorNotACrash) {
+  const fs::path p = fs::path(NNR_SOURCE_DIR) / "fuzz" / "regressions" / "audio_decode" / "format_changes_mid_stream.bin";
+  const std::string e = error_of(p);
+  EXPECT_NE(e.find("changes format mid-file (" + p.string() + "): 2 ch at 44100 Hz becomes 1 ch"), std::string::npos)
+      << e;
+}
+
+// Found by fuzz/audio_decode: a WAV header claiming 8,934,946 Hz made swresample allocate gigabytes (and
+// take over 10 s under ASan) before failing as an "internal" error; it is the file's fault, said at once.
+TEST(AudioFile, ImplausibleSampleRateIsAnInputError) {
+  const fs::path p = fs::path(NNR_SOURCE_DIR) / "fuzz" / "regressions" / "audio_decode" / "sample_rate_8934946.wav";
+  try {
+    decode_audio(p);
+    FAIL() << "decoded";
+  } catch (const nnr::Error& e) {
+    EXPECT_EQ(e.kind(), nnr::ErrorKind::input) << e.what();
+    EXPECT_NE(std::string(e.what()).find("implausible sample rate 8934946 Hz"), std::string::npos) << e.what();
+  }
+}

@@ -313,6 +313,15 @@ TEST(Evaluate, ConfigSection) {
   EXPECT_THROW(nnr::eval::apply_evaluate_config(nnr::io::Json::parse(R"({"bootsrap": 1})"), o, "cfg"), nnr::Error);
   EXPECT_THROW(nnr::eval::apply_evaluate_config(nnr::io::Json::parse(R"({"latent_distances": ["l1"]})"), o, "cfg"),
                nnr::Error);
+  // Found by fuzz/config_json: a non-string label escaped as nlohmann's type_error ("unexpected failure").
+  try {
+    nnr::eval::apply_evaluate_config(
+        nnr::io::Json::parse(R"({"audio_distances": [{"name": "fastdtw", "label": 1}]})"), o, "cfg: evaluate");
+    ADD_FAILURE() << "accepted a numeric label";
+  } catch (const nnr::Error& e) {
+    EXPECT_EQ(e.kind(), nnr::ErrorKind::config);
+    EXPECT_NE(std::string(e.what()).find("cfg: evaluate.audio_distances[].label"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Evaluate, SubsetGoesToItsOwnDirectoryAndLeavesTheRunAlone) {

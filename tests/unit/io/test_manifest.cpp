@@ -67,3 +67,37 @@ TEST(Manifest, SealDetectsACutOrEditedManifest) {
   fs::remove(nnr::io::manifest_seal_path(p));
   EXPECT_EQ(nnr::io::read_run_manifest(p).size(), 3u);
 }
+
+// Found by fuzz/csv_manifest: n_samples "nan" was cast to int64 (undefined). A hand-made row's NaN or empty
+// count reads 0; a count that is not one (1e300, -5, 2.5) is an error naming the line.
+TEST(Manifest, SampleCountMustBeACount) {
+  nnr::io::ManifestRow r;
+  r.clip_id = "c";
+  r.transform = "OG";
+  r.setting = "OG";
+  r.path = "audio/original/c.wav";
+  r.status = "ok";
+  r.n_samples = 1234;
+  const auto p = std::filesystem::temp_directory_path() / "nnr_test_manifest" / "count.csv";
+  nnr::io::write_manifest(p, {r});
+  const std::string good = nnr::io::read_file(p);
+  auto with_count = [&](const std::string& count) {
+    std::string text = good;
+    text.replace(text.find(",1234,"), 6, "," + count + ",");
+    nnr::io::write_file_atomic(p, text);
+  };
+  with_count("nan");
+  EXPECT_EQ(nnr::io::read_manifest(p).at(0).n_samples, 0);
+  for (const std::string bad : {"1e300", "-5", "2.5"}) {
+    with_count(bad);
+    try {
+      nnr::io::read_manifest(p);
+      ADD_FAILURE() << bad;
+    } catch (const nnr::Error& e) {
+      EXPECT_NE(std::string(e.what()).find("n_samples at line 2"), std::string::npos) << e.what();
+    }
+  }
+  const auto regression =
+      std::filesystem::path(NNR_SOURCE_DIR) / "fuzz" / "regressions" / "csv_manifest" / "nan_n_samples.csv";
+  EXPECT_NO_THROW(nnr::io::read_manifest(regression));
+}

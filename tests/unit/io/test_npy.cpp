@@ -36,3 +36,27 @@ TEST(Npy, RejectsGarbageNamingTheFile) {
   }
   EXPECT_THROW(nnr::io::read_npy<float>(p.parent_path() / "missing.npy"), nnr::Error);
 }
+
+namespace {
+std::string npy_error(const std::string& regression) {
+  try {
+    nnr::io::read_npy<std::int64_t>(fs::path(NNR_SOURCE_DIR) / "fuzz" / "regressions" / "npy_read" / regression);
+  } catch (const nnr::Error& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+// Found by fuzz/npy_read: a float NaN read as int64 was an undefined cast, and shapes whose element or byte
+// count overflows size_t passed the length check (then read past the buffer) or threw std::out_of_range.
+TEST(Npy, UnrepresentableValuesAndHugeShapesAreInputErrors) {
+  EXPECT_NE(npy_error("nan_f4_read_as_int64.npy").find("does not fit <i8"), std::string::npos);
+  EXPECT_NE(npy_error("shape_digits_overflow.npy").find("too large"), std::string::npos);
+  EXPECT_NE(npy_error("shape_product_overflow.npy").find("truncated data"), std::string::npos);
+  EXPECT_NE(npy_error("product_times_item_overflow.npy").find("truncated data"), std::string::npos);
+  const fs::path p = fs::temp_directory_path() / "nnr_test_npy" / "big.npy";
+  nnr::io::write_npy(p, std::vector<double>{1.0, 3e30}, {2});
+  EXPECT_THROW(nnr::io::read_npy<std::int32_t>(p), nnr::Error);
+  EXPECT_EQ(nnr::io::read_npy<float>(p).data.size(), 2u);
+}
