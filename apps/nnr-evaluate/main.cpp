@@ -41,6 +41,12 @@ int body(int argc, char** argv) {
                  "evaluate only originals whose clip id contains a match of this regex (ECMAScript), "
                  "e.g. '^music_' for the demo corpus's real music");
   app.add_flag("--merge", o.merge, "only merge results/shards/*.csv into the full CSVs");
+  std::string rows;
+  app.add_option("--rows", rows,
+                 "split each setting's audio distances by rows (transformed clips): compute and store only rows "
+                 "block i of n (0-based, e.g. 2/8; a Slurm array over i) of the MFCC sequences and audio distance "
+                 "matrices, and no metrics; afterwards a call without --rows (or an array over --shard) "
+                 "assembles the blocks, byte-identical to an unsplit run, and computes the metrics");
   nnr::apps::add_common_options(app, common, nnr::apps::kConfig | nnr::apps::kSeed | nnr::apps::kThreads |
                                                  nnr::apps::kShard | nnr::apps::kDryRun);
   NNR_PARSE_FLAGS(app, argc, argv);
@@ -76,6 +82,7 @@ int body(int argc, char** argv) {
   if (common.seed_given) o.seed = common.seed;
   if (common.threads_given) o.threads = common.threads;
   o.shard = nnr::parse_shard(common.shard);
+  o.rows = nnr::parse_shard(rows, "--rows");
   o.dry_run = common.dry_run;
 
   const auto sum = nnr::eval::run_evaluate(o);
@@ -83,7 +90,7 @@ int body(int argc, char** argv) {
     std::cout << sum.summary_markdown;
     spdlog::info("nnr-evaluate: {} consistency rows, {} performance rows -> {}", sum.consistency_rows,
                  sum.performance_rows, sum.consistency_csv.parent_path().string());
-  } else if (!o.dry_run) {
+  } else if (!o.dry_run && o.rows.whole()) {
     spdlog::info("nnr-evaluate: shard {} done ({} settings); results merge when every shard has run (or --merge)",
                  o.shard.str(), sum.settings);
   }

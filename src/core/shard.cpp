@@ -6,11 +6,11 @@
 
 namespace nnr {
 
-Shard parse_shard(const std::string& text) {
+Shard parse_shard(const std::string& text, const std::string& flag) {
   if (text.empty()) return {};
   const auto slash = text.find('/');
   auto bad = [&]() -> Shard {
-    throw_config("shard: expected i/n with 0 <= i < n, e.g. 0/4 (--shard=" + text + ")");
+    throw_config("shard: expected i/n with 0 <= i < n, e.g. 0/4 (" + flag + "=" + text + ")");
   };
   if (slash == std::string::npos || slash == 0 || slash + 1 == text.size()) return bad();
   char* end = nullptr;

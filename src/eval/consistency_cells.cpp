@@ -111,7 +111,7 @@ AudioSpace audio_space(const Run& run, const Setting& og, const Setting& s, cons
   {
     const auto timed = out.times.scope("mfcc");
     if (og_cache.seq.empty()) og_cache = load_or_compute_mfcc(run, og, backend, o.threads, o.dry_run);
-    if (&s != &og) own_qs = load_or_compute_mfcc(run, s, backend, o.threads, o.dry_run);
+    if (&s != &og) own_qs = load_or_compute_mfcc(run, s, backend, o.threads, o.dry_run, o.rows);
   }
   const Sequences& rs = og_cache;
   const Sequences& qs = &s == &og ? og_cache : own_qs;
@@ -140,12 +140,14 @@ AudioSpace audio_space(const Run& run, const Setting& og, const Setting& s, cons
                                       "; query/ref indices count the available clips in manifest OG order]");
           }
         },
-        o.dry_run, &computed));
+        o.dry_run, &computed, o.rows));
     timed.reset();
     if (o.dry_run) {
-      spdlog::info("{}: {} audio/{}: {}", kComponent, s.id, spec.label, computed ? "to compute" : "cached");
+      spdlog::info("{}: {} audio/{}{}: {}", kComponent, s.id, spec.label,
+                   o.rows.whole() ? "" : " rows " + o.rows.str(), computed ? "to compute" : "cached");
       continue;
     }
+    if (!o.rows.whole()) continue;  // a row block only: the metrics wait for the whole matrix
     const auto metrics_timed = out.times.scope("metrics/within");
     const auto sel = select(a_row, a_col);
     const auto d = submatrix(audio.back().d, sel);
@@ -237,6 +239,7 @@ void latent_space(const Run& run, const Setting& og, const Setting& s, const Eva
 void evaluate_setting(const Run& run, const Setting& og, const Setting& s, const EvaluateOptions& o,
                       const Backend& backend, Sequences& og_cache, Rows& out) {
   const AudioSpace a = audio_space(run, og, s, o, backend, og_cache, out);
+  if (!o.rows.whole()) return;  // --rows: audio-space row blocks only (latent distances are cheap, done whole)
   for (const auto& e : run.encoders)
     if (e.consistency) latent_space(run, og, s, o, backend, e, a, out);
 }

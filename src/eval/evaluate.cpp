@@ -101,6 +101,37 @@ EvaluateSummary merge_shards(const fs::path& run) {
   return detail::merge_count(run, io::pick_shard_count(detail::consistency_csv(run), 0, detail::kComponent));
 }
 
+namespace {
+
+// --rows i/n: the audio-space row blocks of the shard's settings, nothing else (see EvaluateOptions::rows).
+EvaluateSummary audio_row_blocks(const detail::Run& run, Range range, const EvaluateOptions& o,
+                                 const Backend& backend) {
+  using namespace detail;
+  const Range clips = shard_range(run.clips.size(), o.rows);
+  spdlog::info("{}: rows {} (clips {}..{} of {}), {} settings, audio distances {}: row blocks only, no metrics",
+               kComponent, o.rows.str(), clips.begin, clips.end, run.clips.size(), range.size(),
+               o.audio_distances.size());
+  Rows rows;
+  Sequences og_cache;
+  Progress progress(kComponent, range.size(), "settings");
+  for (std::size_t i = range.begin; i < range.end; ++i) {
+    evaluate_setting(run, run.settings[0], run.settings[i], o, backend, og_cache, rows);
+    progress.tick();
+  }
+  progress.finish();
+  if (const std::string times = rows.times.summary(); !o.dry_run && !times.empty())
+    spdlog::info("{}: time by phase ({} threads): {}", kComponent, resolve_threads(o.threads), times);
+  if (!o.dry_run)
+    spdlog::info("{}: rows {} done; when all {} are, nnr-evaluate --run {} (or an array over --shard j/m) "
+                 "assembles the blocks and computes the metrics",
+                 kComponent, o.rows.str(), o.rows.count, run.dir.string());
+  EvaluateSummary sum;
+  sum.settings = range.size();
+  return sum;
+}
+
+}  // namespace
+
 EvaluateSummary run_evaluate(const EvaluateOptions& o, const Backend& backend) {
   using namespace detail;
   if (!o.dry_run) {
@@ -108,9 +139,11 @@ EvaluateSummary run_evaluate(const EvaluateOptions& o, const Backend& backend) {
     io::clean_stage_temps(kComponent, {}, {out / "results", out / "features", out / "distances"});
   }
   if (o.merge) return merge_shards(output_dir(o));
-  const Run run = load_run(o, true);
+  if (!o.rows.whole() && o.merge) throw_config(std::string(kComponent) + ": --rows and --merge exclude each other");
+  const Run run = load_run(o, o.rows.whole());
   for (const auto& d : o.audio_distances) backend.check_sequence_distance(d);
   const Range range = shard_range(run.settings.size(), o.shard);
+  if (!o.rows.whole()) return audio_row_blocks(run, range, o, backend);
   spdlog::info("{}: {} clips, {} settings (this call: {}), {} encoders, audio distances {}, latent distances {}",
                kComponent, run.clips.size(), run.settings.size(), range.size(), run.encoders.size(),
                o.audio_distances.size(), o.latent_distances.size());

@@ -15,7 +15,7 @@ struct Shard {
 };
 
 /// Parses "i/n" with 0 <= i < n; throws Error(config) naming the flag otherwise. "" gives 0/1.
-Shard parse_shard(const std::string& text);
+Shard parse_shard(const std::string& text, const std::string& flag = "--shard");
 
 struct Range {
   std::size_t begin = 0, end = 0;

@@ -23,7 +23,8 @@
 /// RUN_DIR), so a subset has its own caches and results and plot_results.py RUN_DIR/subsets/<name> works.
 ///
 /// Work is split by setting (transform, magnitude): shard i/n takes a contiguous range of the settings in
-/// manifest order. When all n shard files exist (or on merge) the full CSVs are their concatenation in
+/// manifest order. For test sets too large for one task per setting, --rows i/n also splits each setting's
+/// audio distances by rows (EvaluateOptions::rows). When all n shard files exist (or on merge) the full CSVs are their concatenation in
 /// shard order, byte-identical to an unsharded run (bootstrap seeds derive from names, never from order).
 
 #include <cstdint>
@@ -65,6 +66,12 @@ struct EvaluateOptions {
   bool nan_embeddings_error = false;   ///< NaN embedding on an ok manifest row: false = exclude + warn
   int threads = 0;
   Shard shard;
+  /// --rows i/n (n > 1): split every audio-space distance matrix by rows (transformed clips) across calls.
+  /// Such a call computes and stores only rows i of n of its settings' MFCC sequences and audio distance
+  /// matrices (features/... and distances/audio/... as <mag>.rows-<i>-of-<n>.*), and no metrics; a later
+  /// call without --rows (or with --shard over the settings) assembles the blocks, byte-identical to an
+  /// unsplit run, and computes the metrics.
+  Shard rows;
   bool merge = false;                  ///< only merge existing shard CSVs
   bool dry_run = false;
 };

@@ -120,6 +120,39 @@ TEST(CliNnrEvaluate, EndToEnd) {
   EXPECT_EQ(nnr::io::read_file(run / "results" / "consistency.csv"), whole);
 }
 
+// --rows i/n splits each audio matrix by rows across calls; the call without --rows assembles the blocks into
+// the same bytes (features, distances, results) as an unsplit run, and removes them. An incomplete set is an
+// io error naming the missing block and the command that makes it.
+TEST(CliNnrEvaluate, RowBlocksAssembleToTheUnsplitRun) {
+  const auto whole_run = make_run("rows_whole"), run = make_run("rows_split");
+  const std::string cfg = " --threads 2 --config " + (whole_run / "config.json").string();
+  ASSERT_EQ(run_app("--run " + whole_run.string() + cfg, "rows_whole"), 0) << nnr::io::read_file(kWork / "rows_whole.err");
+  for (const char* r : {"0/4", "2/4", "3/4"})
+    ASSERT_EQ(run_app("--run " + run.string() + cfg + " --rows " + r, "rows"), 0) << nnr::io::read_file(kWork / "rows.err");
+  EXPECT_FALSE(fs::exists(run / "results" / "consistency.csv"));  // a row block call computes no metrics
+  EXPECT_TRUE(fs::exists(run / "distances" / "audio" / "dtw" / "PN" / "10.rows-2-of-4.npy"));
+  EXPECT_EQ(run_app("--run " + run.string() + cfg, "rows_incomplete"), 3);
+  const auto err = nnr::io::read_file(kWork / "rows_incomplete.err");
+  EXPECT_NE(err.find("missing (rows 1/4 of 4); run nnr-evaluate --rows i/4"), std::string::npos) << err;
+  ASSERT_EQ(run_app("--run " + run.string() + cfg + " --rows 1/4", "rows"), 0) << nnr::io::read_file(kWork / "rows.err");
+  ASSERT_EQ(run_app("--run " + run.string() + cfg, "rows_merge"), 0) << nnr::io::read_file(kWork / "rows_merge.err");
+  EXPECT_EQ(nnr::io::read_file(run / "results" / "consistency.csv"),
+            nnr::io::read_file(whole_run / "results" / "consistency.csv"));
+  std::size_t compared = 0;
+  for (const auto& e : fs::recursive_directory_iterator(whole_run)) {
+    const auto rel = fs::relative(e.path(), whole_run).string();
+    if (!e.is_regular_file() || (rel.rfind("distances", 0) != 0 && rel.rfind("features", 0) != 0)) continue;
+    ASSERT_TRUE(fs::exists(run / rel)) << rel;
+    EXPECT_EQ(nnr::io::read_file(run / rel), nnr::io::read_file(e.path())) << rel;
+    ++compared;
+  }
+  EXPECT_GE(compared, 20u);
+  for (const auto& e : fs::recursive_directory_iterator(run))
+    EXPECT_EQ(e.path().filename().string().find(".rows-"), std::string::npos) << e.path();
+  EXPECT_EQ(run_app("--run " + run.string() + " --rows 4/4", "rows_bad"), 2);
+  EXPECT_NE(nnr::io::read_file(kWork / "rows_bad.err").find("--rows=4/4"), std::string::npos);
+}
+
 TEST(CliNnrEvaluate, ClearErrors) {
   fs::create_directories(kWork / "empty");
   EXPECT_EQ(run_app("--run " + (kWork / "empty").string(), "nomanifest"), 3);
