@@ -3,6 +3,7 @@
 #
 #   transform shards (array 0..N-1) -> transform merge
 #     -> for each encoder: encode shards (array) -> encode merge        (encoders run side by side)
+#       [-> evaluate row blocks (array 0..R-1, with --row-shards R)]
 #       -> evaluate shards (array) -> evaluate merge [-> figures]
 #
 # Each arrow is --dependency=afterok, so a failed shard stops everything after it (with the cluster's
@@ -15,6 +16,8 @@
 #   --shards N          shards per stage = array size (default 4)
 #   --encoders LIST     comma-separated encoders (default mfcc), e.g. mfcc,ae,at,ir,vs,mfcc-at,torchscript:/m/x.pt
 #                       (mfcc-<task>: the task head trained on MFCC input, nnr-train --input mfcc)
+#   --row-shards R      also split every setting's audio distances by rows over an array of R tasks
+#                       (nnr-evaluate --rows i/R) before the evaluate shards, for large test sets (default off)
 #   --cpus N            --cpus-per-task of every job (default 4); the apps take --threads from it
 #   --time T            --time of every job (default: the partition's)
 #   --mem M             --mem of every job (default: the partition's)
@@ -41,11 +44,12 @@ die() { echo "submit_pipeline: $*" >&2; exit 1; }
 [ $# -ge 3 ] || usage
 run="$1" config="$2" input="$3"
 shift 3
-shards=4 encoders=mfcc cpus=4 plots=0 wait=0 dry=0
+shards=4 row_shards=0 encoders=mfcc cpus=4 plots=0 wait=0 dry=0
 common=() encode_extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --shards) shards="${2:?}"; shift 2 ;;
+    --row-shards) row_shards="${2:?}"; shift 2 ;;
     --encoders) encoders="${2:?}"; shift 2 ;;
     --cpus) cpus="${2:?}"; shift 2 ;;
     --time) common+=(--time "${2:?}"); shift 2 ;;
@@ -61,6 +65,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [[ "$shards" =~ ^[1-9][0-9]*$ ]] || die "--shards must be a positive integer (--shards=$shards)"
+[[ "$row_shards" =~ ^[0-9]+$ ]] || die "--row-shards must be a non-negative integer (--row-shards=$row_shards)"
 [[ "$cpus" =~ ^[1-9][0-9]*$ ]] || die "--cpus must be a positive integer (--cpus=$cpus)"
 [ -f "$config" ] || die "config not found (CONFIG=$config)"
 [ -e "$input" ] || compgen -G "$input" >/dev/null || die "input not found (INPUT=$input)"
@@ -76,6 +81,7 @@ logs="$run/logs/slurm"
 
 # The jobs inherit this environment (--export=ALL, also where a site sets SBATCH_EXPORT=NONE).
 export NNR_RUN="$run" NNR_CONFIG="$config" NNR_INPUT="$input" NNR_SHARDS="$shards" NNR_BIN="$bin"
+export NNR_ROW_SHARDS="$row_shards"
 unset NNR_ENCODER NNR_THREADS
 jobs_file="$logs/jobs.txt"
 [ "$dry" = 1 ] || : >"$jobs_file"
@@ -121,6 +127,10 @@ done
 unset NNR_ENCODER
 
 dep="afterok$(printf ':%s' "${merges[@]}")"
+if [ "$row_shards" -gt 1 ]; then
+  submit nnr-evaluate-rows "$dep" "0-$((row_shards - 1))" "$here/evaluate.sbatch" rows
+  dep="afterok:$last"
+fi
 submit nnr-evaluate "$dep" "$arr" "$here/evaluate.sbatch" shard
 submit nnr-evaluate-merge "afterok:$last" "" "$here/evaluate.sbatch" merge
 if [ "$plots" = 1 ]; then

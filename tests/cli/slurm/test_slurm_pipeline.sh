@@ -155,7 +155,22 @@ grep -q "^\+ .*$work/apps/nnr-transform/nnr-transform --config" "$run3"/logs/slu
   || fail "build-tree layout: $work/apps/nnr-transform/nnr-transform not used"
 echo "ok 3 - failing first stage, build-tree layout"
 
-# ---------------------------------------------------------------- 4. usage errors
+# ---------------------------------------------------------------- 4. --row-shards: a rows array between
+# the encode merges and the evaluate shards
+run5="$work/run_rows"
+"$repo/scripts/slurm/submit_pipeline.sh" "$run5" "$config" "$work/input" --shards 2 --row-shards 3 --cpus 1 --wait \
+  >/dev/null 2>"$work/submit5.err" || { cat "$work/submit5.err"; fail "row-sharded pipeline did not complete"; }
+collect "$run5"
+for i in 0 1 2; do
+  [ "$(count "nnr-evaluate --run $run5 --rows $i/3 --threads 1 cpus=1 task=$i")" = 1 ] \
+    || fail "evaluate rows $i/3 missing or wrong flags"
+done
+[ "$(count "nnr-evaluate --run $run5 --shard")" = 2 ] || fail "evaluate shards should follow the rows"
+before "nnr-encode" "nnr-evaluate --run $run5 --rows"
+before "nnr-evaluate --run $run5 --rows" "nnr-evaluate --run $run5 --shard"
+echo "ok 4 - row shards: rows array before the evaluate shards"
+
+# ---------------------------------------------------------------- 5. usage errors
 if "$repo/scripts/slurm/submit_pipeline.sh" "$work/r4" "$work/nope.json" "$work/input" 2>"$work/e4"; then
   fail "missing config accepted"
 fi
@@ -164,5 +179,5 @@ if NNR_BIN="$work/nope" "$repo/scripts/slurm/submit_pipeline.sh" "$work/r4" "$co
   fail "missing NNR_BIN accepted"
 fi
 grep -q "NNR_BIN" "$work/e4" || fail "missing NNR_BIN: unclear message"
-echo "ok 4 - usage errors"
+echo "ok 5 - usage errors"
 echo PASS
