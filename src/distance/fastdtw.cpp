@@ -96,7 +96,7 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void frame_distance
 // order, as the package's windows are).
 struct Workspace {
   std::vector<std::size_t> lo, hi, off;
-  std::vector<double> D, dt, ext, ud;
+  std::vector<double> D, dt, ext;
   std::vector<std::uint8_t> from;
   std::vector<long> path_min, path_max;  // the path's column span per row (after backtrack)
 };
@@ -114,32 +114,46 @@ double windowed_dtw(const Seq& x, const Seq& y, Workspace& w, bool trace) {
   double* D = w.D.data();
   for (std::size_t r = 0; r < nx; ++r) {
     const std::size_t lo = w.lo[r], hi = w.hi[r], n = hi - lo + 1, base = w.off[r];
-    w.dt.resize(n + 8);
+    if (w.dt.size() < n + 8) w.dt.resize(n + 8);
     frame_distances(x.row(r), y, lo, n, w.dt.data());
     // ext[t] = D(r, lo + t) of the row above in 1-based columns (D(0, 0) = 0): up of column c is
-    // ext[c - lo + 1], diag ext[c - lo].
-    w.ext.assign(n + 1, kInf);
+    // ext[c - lo + 1], diag ext[c - lo]. The row above covers ext[a..b]; infinite outside.
+    if (w.ext.size() < n + 1) w.ext.resize(n + 1);
+    double* ext = w.ext.data();
     if (r == 0) {
-      if (lo == 0) w.ext[0] = 0.0;
+      std::fill(ext, ext + n + 1, kInf);
+      if (lo == 0) ext[0] = 0.0;
     } else {
-      const std::size_t plo = w.lo[r - 1], phi = w.hi[r - 1], pbase = w.off[r - 1];
-      for (std::size_t t = 0; t <= n; ++t) {
-        const std::size_t c = lo + t;  // 1-based column c is 0-based c - 1
-        if (c >= 1 && c - 1 >= plo && c - 1 <= phi) w.ext[t] = D[pbase + c - 1 - plo];
+      const long plo = static_cast<long>(w.lo[r - 1]), phi = static_cast<long>(w.hi[r - 1]), l = static_cast<long>(lo);
+      const long a = std::max({plo + 1 - l, 1 - l, 0L}), b = std::min(phi + 1 - l, static_cast<long>(n));
+      const double* above = D + w.off[r - 1];
+      if (a > b) {
+        std::fill(ext, ext + n + 1, kInf);
+      } else {
+        std::fill(ext, ext + a, kInf);
+        std::copy(above + (l + a - 1 - plo), above + (l + b - plo), ext + a);
+        std::fill(ext + b + 1, ext + n + 1, kInf);
       }
     }
     // The value is min(up, left, diag) + dt whatever the order; only the choice (the path) needs the
-    // package's order. So: min(up, diag) + dt for the row, then the one serial dependency, left.
-    w.ud.resize(n);
-    for (std::size_t t = 0; t < n; ++t) w.ud[t] = std::min(w.ext[t + 1] + w.dt[t], w.ext[t] + w.dt[t]);
+    // package's order. So min(up, diag) + dt, then the one serial dependency, left.
+    const double* dt = w.dt.data();
     double left = kInf;
     double* row = D + base;
-    for (std::size_t t = 0; t < n; ++t) row[t] = left = std::min(left + w.dt[t], w.ud[t]);
-    if (!trace) continue;
-    // The package's choice, up, left, diagonal: the first candidate equal to the minimum.
+    if (!trace) {
+      for (std::size_t t = 0; t < n; ++t) {
+        const double ud = std::min(ext[t + 1] + dt[t], ext[t] + dt[t]);
+        row[t] = left = std::min(left + dt[t], ud);
+      }
+      continue;
+    }
+    // With the path wanted, also the package's choice, up, left, diagonal: the first candidate equal to the
+    // minimum.
     std::uint8_t* from = w.from.data() + base;
     for (std::size_t t = 0; t < n; ++t) {
-      const double m = row[t], up = w.ext[t + 1] + w.dt[t], lf = (t ? row[t - 1] : kInf) + w.dt[t];
+      const double up = ext[t + 1] + dt[t], lf = left + dt[t];
+      const double m = std::min(lf, std::min(up, ext[t] + dt[t]));
+      row[t] = left = m;
       from[t] = up == m ? 0 : (lf == m ? 1 : 2);
     }
   }
