@@ -325,7 +325,7 @@ TEST(Evaluate, ConfigSection) {
 }
 
 TEST(Evaluate, SubsetGoesToItsOwnDirectoryAndLeavesTheRunAlone) {
-  const auto run = make_run("subset");
+  const auto run = make_run("subset_dir");  // not ClipSubset's: ctest -j runs the two side by side
   nnr::eval::run_evaluate(options(run), fake_backend());
   const auto whole = nnr::io::read_file(run / "results" / "consistency.csv");
   const auto whole_d = nnr::io::read_file(run / "distances" / "audio" / "meanvec" / "PN" / "20.npy");
