@@ -134,12 +134,14 @@ EvaluateSummary audio_row_blocks(const detail::Run& run, Range range, const Eval
 
 EvaluateSummary run_evaluate(const EvaluateOptions& o, const Backend& backend) {
   using namespace detail;
+  if (!o.rows.whole() && o.merge)
+    throw_config(std::string(kComponent) + ": --rows and --merge exclude each other (--rows " + o.rows.str() +
+                 "); merge with a plain call once every row block is written");
   if (!o.dry_run) {
     const fs::path out = output_dir(o);
     io::clean_stage_temps(kComponent, {}, {out / "results", out / "features", out / "distances"});
   }
   if (o.merge) return merge_shards(output_dir(o));
-  if (!o.rows.whole() && o.merge) throw_config(std::string(kComponent) + ": --rows and --merge exclude each other");
   const Run run = load_run(o, o.rows.whole());
   for (const auto& d : o.audio_distances) backend.check_sequence_distance(d);
   const Range range = shard_range(run.settings.size(), o.shard);

@@ -151,6 +151,9 @@ TEST(CliNnrEvaluate, RowBlocksAssembleToTheUnsplitRun) {
     EXPECT_EQ(e.path().filename().string().find(".rows-"), std::string::npos) << e.path();
   EXPECT_EQ(run_app("--run " + run.string() + " --rows 4/4", "rows_bad"), 2);
   EXPECT_NE(nnr::io::read_file(kWork / "rows_bad.err").find("--rows=4/4"), std::string::npos);
+  EXPECT_EQ(run_app("--run " + run.string() + " --rows 1/4 --merge", "rows_merge_flag"), 2);
+  EXPECT_NE(nnr::io::read_file(kWork / "rows_merge_flag.err").find("--rows and --merge exclude each other"),
+            std::string::npos);
 }
 
 TEST(CliNnrEvaluate, ClearErrors) {
