@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <limits>
 #include <set>
 
@@ -12,6 +11,7 @@
 #include "nnr/core/parallel.hpp"
 #include "nnr/core/random.hpp"
 #include "nnr/io/json.hpp"
+#include "nnr/io/shard_files.hpp"
 #include "nnr/io/npy.hpp"
 
 namespace nnr::eval::detail {
@@ -49,19 +49,7 @@ fs::path block_file(const fs::path& base, const Shard& rows, const std::string& 
 
 // The counts n of the row blocks present beside `base` (by their .json sidecars, written last).
 std::set<int> block_counts(const fs::path& base) {
-  std::set<int> counts;
-  std::error_code ec;
-  const fs::path dir = base.parent_path();
-  if (!fs::is_directory(dir, ec)) return counts;
-  const std::string pattern = base.filename().string() + ".rows-%d-of-%d.json%n";
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    const std::string name = e.path().filename().string();
-    int i = 0, n = 0, used = 0;
-    if (std::sscanf(name.c_str(), pattern.c_str(), &i, &n, &used) == 2 && used == static_cast<int>(name.size()) &&
-        n > 0 && i >= 0 && i < n)
-      counts.insert(n);
-  }
-  return counts;
+  return io::part_counts(base.parent_path(), base.filename().string() + ".rows-", ".json");
 }
 
 std::string block_key(const std::string& key, const Shard& rows) { return key + ":rows-" + rows.str(); }
@@ -108,7 +96,8 @@ void remove_blocks(const fs::path& base, int n, const std::vector<std::string>& 
   }
 }
 
-// MFCC sequences of a cache file (full or block): clip k = frames offsets[k]..offsets[k+1]. False if malformed.
+// MFCC sequences of a cache file (full or block): clip k = frames offsets[k]..offsets[k+1]. False if malformed,
+// and then `out` is untouched.
 bool read_sequences(const fs::path& npy, const fs::path& offsets, std::size_t clips, Sequences& out) {
   const auto frames = io::read_npy<float>(npy);
   const auto off = io::read_npy<std::int64_t>(offsets);
@@ -169,7 +158,6 @@ Sequences load_or_compute_mfcc(const Run& run, const Setting& s, const Backend& 
   if (meta_matches(meta, key) && fs::exists(npy) && fs::exists(offsets) && read_sequences(npy, offsets, c, out))
     return out;
   const std::vector<std::string> suffixes = {".npy", ".offsets.npy"};
-  out.seq.assign(c, MatrixF());
   if (!rows.whole()) {
     // A row block: only the clips of rows i/n (the full cache, if there, was read above).
     const fs::path bnpy = block_file(base, rows, ".npy"), boff = block_file(base, rows, ".offsets.npy"),
@@ -177,7 +165,6 @@ Sequences load_or_compute_mfcc(const Run& run, const Setting& s, const Backend& 
     if (meta_matches(bmeta, block_key(key, rows)) && fs::exists(bnpy) && fs::exists(boff) &&
         read_sequences(bnpy, boff, c, out))
       return out;
-    out.seq.assign(c, MatrixF());
     const Range r = shard_range(c, rows);
     for (std::size_t k = 0; k < c; ++k)
       if (k < r.begin || k >= r.end) wanted[k] = 0;

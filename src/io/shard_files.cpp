@@ -15,20 +15,26 @@ fs::path shard_path(const fs::path& output, const Shard& s) {
          (stem + ".shard-" + std::to_string(s.index) + "-of-" + std::to_string(s.count) + ext);
 }
 
-std::set<int> shard_counts(const fs::path& output) {
+std::set<int> part_counts(const fs::path& dir, const std::string& prefix, const std::string& suffix) {
   std::set<int> counts;
-  const fs::path dir = output.parent_path() / "shards";
-  const std::string pattern = output.stem().string() + ".shard-%d-of-%d" + output.extension().string() + "%n";
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return counts;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     const std::string name = e.path().filename().string();
+    if (name.size() <= prefix.size() + suffix.size() || name.compare(0, prefix.size(), prefix) != 0 ||
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
+      continue;
+    const std::string middle = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
     int i = 0, n = 0, used = 0;
-    if (std::sscanf(name.c_str(), pattern.c_str(), &i, &n, &used) == 2 && used == static_cast<int>(name.size()) &&
+    if (std::sscanf(middle.c_str(), "%d-of-%d%n", &i, &n, &used) == 2 && used == static_cast<int>(middle.size()) &&
         n > 0 && i >= 0 && i < n)
       counts.insert(n);
   }
   return counts;
+}
+
+std::set<int> shard_counts(const fs::path& output) {
+  return part_counts(output.parent_path() / "shards", output.stem().string() + ".shard-", output.extension().string());
 }
 
 std::vector<fs::path> missing_shards(const fs::path& output, int count) {

@@ -19,6 +19,10 @@ namespace nnr::io {
 /// dir/shards/<stem>.shard-<i>-of-<n><ext> for the full output `output`.
 std::filesystem::path shard_path(const std::filesystem::path& output, const Shard& shard);
 
+/// The counts n of the files `dir/<prefix><i>-of-<n><suffix>` present (0 <= i < n; the shards below, and
+/// nnr-evaluate's row blocks `<magnitude>.rows-<i>-of-<n>.json`).
+std::set<int> part_counts(const std::filesystem::path& dir, const std::string& prefix, const std::string& suffix);
+
 /// The shard counts n for which at least one shard file of `output` exists.
 std::set<int> shard_counts(const std::filesystem::path& output);
 
