@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "kernels/kernels.hpp"
 #include "members.hpp"
 #include "nnr/core/error.hpp"
 #include "nnr/core/parallel.hpp"
@@ -69,53 +70,60 @@ Pyramid pyramid(const MatrixF& m, int radius) {
   return p;
 }
 
-typedef double v8d __attribute__((vector_size(64)));
-
-// Euclidean distances of frame x to frames lo .. lo + n - 1 of y, eight frames at a time (one AVX-512
-// vector, two AVX2 or four SSE2 ones: the clone is picked at run time): per frame, squares summed in k
-// order, then the square root (correctly rounded), so every clone gives the same bits. out needs n + 7
-// slots.
-__attribute__((target_clones("avx512f", "avx2", "default"))) void frame_distances(const double* x, const Seq& y,
-                                                                                 std::size_t lo, std::size_t n,
-                                                                                 double* out) {
-  const std::size_t stride = y.n + kPad, d = y.d;
-  for (std::size_t c = 0; c < n; c += 8) {
-    const double* col = y.xt.data() + lo + c;
-    v8d s = {};
-    for (std::size_t k = 0; k < d; ++k) {
-      v8d v;
-      std::memcpy(&v, col + k * stride, sizeof v);
-      const v8d t = x[k] - v;
-      s += t * t;
-    }
-    for (std::size_t l = 0; l < 8; ++l) out[c + l] = std::sqrt(s[l]);
-  }
-}
-
 // One level's window: row r of x may use columns [lo[r], hi[r]] of y (one contiguous run per row, rows in
-// order, as the package's windows are).
+// order, as the package's windows are); the level's cells row after row, from off[r].
 struct Workspace {
   std::vector<std::size_t> lo, hi, off;
-  std::vector<double> D, dt, ext;
-  std::vector<std::uint8_t> from;
+  std::vector<double> D, dt, ext;        // D and the frame distances dt per cell; ext: the row above, padded
   std::vector<long> path_min, path_max;  // the path's column span per row (after backtrack)
+  bool in_window(std::size_t r, std::size_t c) const { return c >= lo[r] && c <= hi[r]; }
 };
 
-// __dtw on the window: D[i, j] over 1-based indices, D[0, 0] = 0, cells outside the window infinite;
-// candidates in the package's order (up, left, diagonal), each + dt, the first minimum wins. With
-// `trace`, backtracks the path into path_min / path_max (the package's path, row spans only).
+// D over the package's 1-based indices: D[0, 0] = 0, the rest of row and column 0 and every cell outside the
+// window infinite.
+double cell_value(const Workspace& w, std::size_t i, std::size_t j) {
+  if (i == 0 || j == 0) return i == 0 && j == 0 ? 0.0 : kInf;
+  return w.in_window(i - 1, j - 1) ? w.D[w.off[i - 1] + (j - 1) - w.lo[i - 1]] : kInf;
+}
+
+// One row of the recurrence: row[t] = min(row[t-1] + dt[t], u[t]), u[t] = min(up + dt[t], diag + dt[t]),
+// row[-1] = inf. The chain through row[t-1] is the one serial dependency; rounding is monotone, so
+// min(a, b) + c == min(a + c, b + c) exactly, and four cells unroll into
+//   row[t0 + s] = min(P_s, Q_s), P_s = row[t0 - 1] + dt[t0] + ... + dt[t0 + s]  (left to right),
+//   Q_s = min(Q_(s-1) + dt[t0 + s], u[t0 + s]), Q_0 = u[t0],
+// the same bits as cell by cell. Only the adds of P stay on the chain (one min per four cells); the Q of
+// different blocks are independent of each other.
+void dp_row(const double* ext, const double* dt, std::size_t n, double* row) {
+  double left = kInf;
+  std::size_t t = 0;
+  const auto u = [&](std::size_t c) { return std::min(ext[c + 1] + dt[c], ext[c] + dt[c]); };
+  for (; t + 4 <= n; t += 4) {
+    const double q0 = u(t), q1 = std::min(q0 + dt[t + 1], u(t + 1)), q2 = std::min(q1 + dt[t + 2], u(t + 2)),
+                 q3 = std::min(q2 + dt[t + 3], u(t + 3));
+    const double p0 = left + dt[t], p1 = p0 + dt[t + 1], p2 = p1 + dt[t + 2], p3 = p2 + dt[t + 3];
+    row[t] = std::min(p0, q0);
+    row[t + 1] = std::min(p1, q1);
+    row[t + 2] = std::min(p2, q2);
+    row[t + 3] = left = std::min(p3, q3);
+  }
+  for (; t < n; ++t) row[t] = left = std::min(left + dt[t], u(t));
+}
+
+// __dtw on the window: candidates in the package's order (up, left, diagonal), each + dt, the first minimum
+// wins. With `trace`, backtracks the path into path_min / path_max (the package's path, row spans only).
 double windowed_dtw(const Seq& x, const Seq& y, Workspace& w, bool trace) {
+  static const kernels::FastDtwCostsKernel costs = kernels::fastdtw_costs_kernel();
   const std::size_t nx = x.n;
   w.off.resize(nx + 1);
   w.off[0] = 0;
   for (std::size_t r = 0; r < nx; ++r) w.off[r + 1] = w.off[r] + (w.hi[r] - w.lo[r] + 1);
   w.D.resize(w.off[nx]);
-  w.from.resize(w.off[nx]);
+  if (w.dt.size() < w.off[nx] + 8) w.dt.resize(w.off[nx] + 8);
   double* D = w.D.data();
   for (std::size_t r = 0; r < nx; ++r) {
     const std::size_t lo = w.lo[r], hi = w.hi[r], n = hi - lo + 1, base = w.off[r];
-    if (w.dt.size() < n + 8) w.dt.resize(n + 8);
-    frame_distances(x.row(r), y, lo, n, w.dt.data());
+    // Writes n + 7 values: the slack lands on the next row's cells, which its own call overwrites.
+    costs.run(x.row(r), y.xt.data(), y.n + kPad, y.d, lo, n, w.dt.data() + base);
     // ext[t] = D(r, lo + t) of the row above in 1-based columns (D(0, 0) = 0): up of column c is
     // ext[c - lo + 1], diag ext[c - lo]. The row above covers ext[a..b]; infinite outside.
     if (w.ext.size() < n + 1) w.ext.resize(n + 1);
@@ -136,29 +144,10 @@ double windowed_dtw(const Seq& x, const Seq& y, Workspace& w, bool trace) {
       }
     }
     // The value is min(up, left, diag) + dt whatever the order; only the choice (the path) needs the
-    // package's order. So min(up, diag) + dt, then the one serial dependency, left.
-    const double* dt = w.dt.data();
-    double left = kInf;
-    double* row = D + base;
-    if (!trace) {
-      for (std::size_t t = 0; t < n; ++t) {
-        const double ud = std::min(ext[t + 1] + dt[t], ext[t] + dt[t]);
-        row[t] = left = std::min(left + dt[t], ud);
-      }
-      continue;
-    }
-    // With the path wanted, also the package's choice, up, left, diagonal: the first candidate equal to the
-    // minimum.
-    std::uint8_t* from = w.from.data() + base;
-    for (std::size_t t = 0; t < n; ++t) {
-      const double up = ext[t + 1] + dt[t], lf = left + dt[t];
-      const double m = std::min(lf, std::min(up, ext[t] + dt[t]));
-      row[t] = left = m;
-      from[t] = up == m ? 0 : (lf == m ? 1 : 2);
-    }
+    // package's order, and the backtrack recomputes it on the path's cells alone.
+    dp_row(ext, w.dt.data() + base, n, D + base);
   }
-  const double cost = (y.n - 1 >= w.lo[nx - 1] && y.n - 1 <= w.hi[nx - 1]) ? D[w.off[nx - 1] + y.n - 1 - w.lo[nx - 1]]
-                                                                            : kInf;
+  const double cost = w.in_window(nx - 1, y.n - 1) ? D[w.off[nx - 1] + y.n - 1 - w.lo[nx - 1]] : kInf;
   const auto broken = [&] {
     throw_input("distance: fastdtw window does not connect the start and end cells (lengths=" + std::to_string(nx) +
                 "," + std::to_string(y.n) + "); the python package fails here too; use radius >= 1");
@@ -169,15 +158,16 @@ double windowed_dtw(const Seq& x, const Seq& y, Workspace& w, bool trace) {
   w.path_max.assign(nx, -1);
   std::size_t i = nx, j = y.n;  // 1-based
   while (!(i == 0 && j == 0)) {
-    if (i == 0 || j == 0 || j - 1 < w.lo[i - 1] || j - 1 > w.hi[i - 1]) broken();
+    if (i == 0 || j == 0 || !w.in_window(i - 1, j - 1)) broken();
     const std::size_t r = i - 1, c = j - 1, cell = w.off[r] + c - w.lo[r];
-    if (!std::isfinite(D[cell])) broken();
+    const double m = D[cell], dt = w.dt[cell];
+    if (!std::isfinite(m)) broken();
     w.path_min[r] = std::min(w.path_min[r], static_cast<long>(c));
     w.path_max[r] = std::max(w.path_max[r], static_cast<long>(c));
-    const std::uint8_t ch = w.from[cell];
-    if (ch == 0) {
+    // The same sums as the forward pass, so the same bits: the first candidate equal to the minimum.
+    if (cell_value(w, i - 1, j) + dt == m) {
       --i;
-    } else if (ch == 1) {
+    } else if (cell_value(w, i, j - 1) + dt == m) {
       --j;
     } else {
       --i;

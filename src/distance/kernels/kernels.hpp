@@ -75,4 +75,29 @@ inline SimpleCostsKernel simple_costs_kernel(SimdLevel level = simd_level()) {
   }
 }
 
+/// FastDTW's frame distances, in double: out[t] = ||x - y_(lo+t)|| for t < n, x: d doubles, yt: y transposed
+/// (d x stride, readable to column lo + n + 7). Per value: differences, squares summed into four partial sums
+/// (dimension k into sum k mod 4; fused multiply-add on AVX2/AVX-512, multiply then add on baseline), the sums
+/// added as (s0 + s1) + (s2 + s3), then the correctly rounded square root. out needs n + 7 slots.
+using FastDtwCostsFn = void (*)(const double* x, const double* yt, std::size_t stride, std::size_t d, std::size_t lo,
+                                std::size_t n, double* out);
+
+struct FastDtwCostsKernel {
+  const char* isa;
+  std::size_t doubles;  ///< doubles per vector
+  FastDtwCostsFn run;
+};
+
+FastDtwCostsKernel fastdtw_costs_baseline();
+FastDtwCostsKernel fastdtw_costs_avx2();
+FastDtwCostsKernel fastdtw_costs_avx512();
+
+inline FastDtwCostsKernel fastdtw_costs_kernel(SimdLevel level = simd_level()) {
+  switch (level) {
+    case SimdLevel::avx512: return fastdtw_costs_avx512();
+    case SimdLevel::avx2: return fastdtw_costs_avx2();
+    default: return fastdtw_costs_baseline();
+  }
+}
+
 }  // namespace nnr::distance::kernels

@@ -33,4 +33,6 @@ struct O {
     const __m128d m = _mm_max_pd(_mm256_castpd256_pd128(x), _mm256_extractf128_pd(x, 1));
     return _mm_cvtsd_f64(_mm_max_sd(m, _mm_unpackhi_pd(m, m)));
   }
+  static D square_add_d(D t, D s) { return _mm256_fmadd_pd(t, t, s); }
+  static D sqrt_d(D x) { return _mm256_sqrt_pd(x); }
 };

@@ -27,4 +27,6 @@ struct O {
   static D max_d(D x, D y) { return _mm512_max_pd(x, y); }
   static double hmin(D x) { return _mm512_reduce_min_pd(x); }
   static double hmax(D x) { return _mm512_reduce_max_pd(x); }
+  static D square_add_d(D t, D s) { return _mm512_fmadd_pd(t, t, s); }
+  static D sqrt_d(D x) { return _mm512_sqrt_pd(x); }
 };

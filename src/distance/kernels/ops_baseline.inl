@@ -29,4 +29,6 @@ struct O {
   static D max_d(D x, D y) { return _mm_max_pd(x, y); }
   static double hmin(D x) { return _mm_cvtsd_f64(_mm_min_sd(x, _mm_unpackhi_pd(x, x))); }
   static double hmax(D x) { return _mm_cvtsd_f64(_mm_max_sd(x, _mm_unpackhi_pd(x, x))); }
+  static D square_add_d(D t, D s) { return _mm_add_pd(s, _mm_mul_pd(t, t)); }
+  static D sqrt_d(D x) { return _mm_sqrt_pd(x); }
 };
