@@ -66,8 +66,8 @@ MatrixD detail::tiled_pairs(std::size_t queries, std::size_t refs, int threads,
   const std::size_t tq = (queries + kTileQ - 1) / kTileQ, tr = (refs + kTileR - 1) / kTileR;
   parallel_for(0, tq * tr, threads, [&](std::size_t t) {
     const std::size_t q0 = (t / tr) * kTileQ, r0 = (t % tr) * kTileR;
-    for (std::size_t q = q0; q < std::min(queries, q0 + kTileQ); ++q)
-      for (std::size_t r = r0; r < std::min(refs, r0 + kTileR); ++r) out(q, r) = pair(q, r);
+    for (std::size_t r = r0; r < std::min(refs, r0 + kTileR); ++r)
+      for (std::size_t q = q0; q < std::min(queries, q0 + kTileQ); ++q) out(q, r) = pair(q, r);
   });
   return out;
 }

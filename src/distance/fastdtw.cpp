@@ -114,34 +114,41 @@ void dp_row(const double* ext, const double* dt, std::size_t n, double* row) {
 double windowed_dtw(const Seq& x, const Seq& y, Workspace& w, bool trace) {
   static const kernels::FastDtwCostsKernel costs = kernels::fastdtw_costs_kernel();
   const std::size_t nx = x.n;
+  // Row r's cells at D[off[r] ..], after one infinite slot (column lo[r] - 1) and followed by infinite
+  // slots up to the next row's last column: so the next row reads the one above in place, column c at
+  // off[r] + c - lo[r] for every c in [lo[r + 1] - 1, hi[r + 1]] (lo never decreases). No copy: a vector
+  // copy of a row just stored by scalar writes would stall on store forwarding, once per row.
   w.off.resize(nx + 1);
-  w.off[0] = 0;
-  for (std::size_t r = 0; r < nx; ++r) w.off[r + 1] = w.off[r] + (w.hi[r] - w.lo[r] + 1);
-  w.D.resize(w.off[nx]);
-  if (w.dt.size() < w.off[nx] + 8) w.dt.resize(w.off[nx] + 8);
+  std::size_t end = 0;  // one past the last slot of the row laid out last
+  for (std::size_t r = 0; r < nx; ++r) {
+    const std::size_t pad = r + 1 < nx && w.hi[r + 1] > w.hi[r] ? w.hi[r + 1] - w.hi[r] : 0;
+    w.off[r] = end + 1;
+    end = w.off[r] + (w.hi[r] - w.lo[r] + 1) + pad;
+  }
+  w.off[nx] = end + 1;
+  if (w.D.size() < end) w.D.resize(end);
+  // The recurrence writes the cells; the slots around them are set here.
+  for (std::size_t r = 0; r < nx; ++r) {
+    double* const slot = w.D.data() + w.off[r];
+    slot[-1] = kInf;
+    std::fill(slot + (w.hi[r] - w.lo[r] + 1), w.D.data() + w.off[r + 1] - 1, kInf);
+  }
+  if (w.dt.size() < end + 8) w.dt.resize(end + 8);
   double* D = w.D.data();
+  if (w.ext.size() < w.hi[0] - w.lo[0] + 2) w.ext.resize(w.hi[0] - w.lo[0] + 2);
   for (std::size_t r = 0; r < nx; ++r) {
     const std::size_t lo = w.lo[r], hi = w.hi[r], n = hi - lo + 1, base = w.off[r];
-    // Writes n + 7 values: the slack lands on the next row's cells, which its own call overwrites.
+    // Writes n + 7 values: the slack lands on padding or the next row's cells, which its own call overwrites.
     costs.run(x.row(r), y.xt.data(), y.n + kPad, y.d, lo, n, w.dt.data() + base);
-    // ext[t] = D(r, lo + t) of the row above in 1-based columns (D(0, 0) = 0): up of column c is
-    // ext[c - lo + 1], diag ext[c - lo]. The row above covers ext[a..b]; infinite outside.
-    if (w.ext.size() < n + 1) w.ext.resize(n + 1);
-    double* ext = w.ext.data();
+    // ext[t] = D(r, lo + t) of the row above in 1-based columns: up of column c is ext[c - lo + 1], diag
+    // ext[c - lo]. Row 0's is D(0, .): 0 at column 0, infinite elsewhere.
+    const double* ext;
     if (r == 0) {
-      std::fill(ext, ext + n + 1, kInf);
-      if (lo == 0) ext[0] = 0.0;
+      std::fill(w.ext.begin(), w.ext.begin() + static_cast<long>(n + 1), kInf);
+      if (lo == 0) w.ext[0] = 0.0;
+      ext = w.ext.data();
     } else {
-      const long plo = static_cast<long>(w.lo[r - 1]), phi = static_cast<long>(w.hi[r - 1]), l = static_cast<long>(lo);
-      const long a = std::max({plo + 1 - l, 1 - l, 0L}), b = std::min(phi + 1 - l, static_cast<long>(n));
-      const double* above = D + w.off[r - 1];
-      if (a > b) {
-        std::fill(ext, ext + n + 1, kInf);
-      } else {
-        std::fill(ext, ext + a, kInf);
-        std::copy(above + (l + a - 1 - plo), above + (l + b - plo), ext + a);
-        std::fill(ext + b + 1, ext + n + 1, kInf);
-      }
+      ext = D + w.off[r - 1] + (lo - w.lo[r - 1]) - 1;
     }
     // The value is min(up, left, diag) + dt whatever the order; only the choice (the path) needs the
     // package's order, and the backtrack recomputes it on the path's cells alone.
@@ -188,16 +195,20 @@ void full_window(std::size_t nx, std::size_t ny, Workspace& w) {
 // keeps, per row, the run starting at or after the previous row's first column.
 void expand_window(std::size_t coarse_rows, std::size_t nx, std::size_t ny, int radius, Workspace& w) {
   const long r = radius;
-  const std::vector<long> minj = w.path_min, maxj = w.path_max;
+  const std::vector<long>&minj = w.path_min, &maxj = w.path_max;
   w.lo.resize(nx);
   w.hi.resize(nx);
-  long start_j = 0;
+  long start_j = 0, lo = 0, hi = -1, span_of = -1;
   for (std::size_t i = 0; i < nx; ++i) {
     const long p = static_cast<long>(i / 2);
-    long lo = std::numeric_limits<long>::max(), hi = std::numeric_limits<long>::min();
-    for (long q = std::max(0L, p - r); q <= std::min(static_cast<long>(coarse_rows) - 1, p + r); ++q) {
-      lo = std::min(lo, minj[static_cast<std::size_t>(q)] - r);
-      hi = std::max(hi, maxj[static_cast<std::size_t>(q)] + r);
+    if (p != span_of) {  // fine rows 2p and 2p + 1 share their coarse span
+      span_of = p;
+      lo = std::numeric_limits<long>::max();
+      hi = std::numeric_limits<long>::min();
+      for (long q = std::max(0L, p - r); q <= std::min(static_cast<long>(coarse_rows) - 1, p + r); ++q) {
+        lo = std::min(lo, minj[static_cast<std::size_t>(q)] - r);
+        hi = std::max(hi, maxj[static_cast<std::size_t>(q)] + r);
+      }
     }
     // lo > hi: no coarse row in reach (radius 0 at a path gap); test it before doubling LONG_MAX.
     const long first = lo > hi ? 0 : std::max(2 * lo, start_j);
