@@ -72,6 +72,11 @@ BENCHMARK(BM_Simple)->Apply([](auto* b) { lengths(b, 1); });
 void BM_DtwPaperTenth(benchmark::State& s) { run(s, "dtw", {}); }
 BENCHMARK(BM_DtwPaperTenth)->Args({173, 0, 100, 1000})->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
 
+// FastDTW at the scale of an evaluation block (its per-sequence set-up spread over 1,000 references, as in
+// nnr-evaluate): 100 x 1000 pairs of 173-frame sequences on one thread.
+void BM_FastDtwR1PaperTenth(benchmark::State& s) { run(s, "fastdtw", {{"radius", 1}}); }
+BENCHMARK(BM_FastDtwR1PaperTenth)->Args({173, 1, 100, 1000})->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
+
 }  // namespace
 
 BENCHMARK_MAIN();
