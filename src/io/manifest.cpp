@@ -30,7 +30,7 @@ const std::vector<std::string>& manifest_columns() {
       "clip_id", "split",  "transform", "magnitude", "setting",        "path",    "source",
       "seed",    "status", "error",     "n_samples", "lufs_in",        "lufs_out", "true_peak_dbtp",
       "gain_db", "snr_db", "duration_ratio", "pitch_cents", "mp3_lag", "vocals_path",
-      "magnitude_text", "pitch_spread_cents"};
+      "magnitude_text", "pitch_spread_cents", "achieved"};
   return cols;
 }
 
@@ -42,7 +42,7 @@ void write_manifest(const std::filesystem::path& path, const std::vector<Manifes
                format_number(r.lufs_in), format_number(r.lufs_out), format_number(r.true_peak_dbtp),
                format_number(r.gain_db), format_number(r.snr_db), format_number(r.duration_ratio),
                format_number(r.pitch_cents), format_number(r.mp3_lag), r.vocals_path, r.magnitude_text,
-               format_number(r.pitch_spread_cents)});
+               format_number(r.pitch_spread_cents), format_number(r.achieved)});
   }
   w.write(path);
 }
@@ -51,10 +51,14 @@ std::vector<ManifestRow> read_manifest(const std::filesystem::path& path) {
   const CsvTable t = read_csv(path);
   std::vector<std::size_t> idx;
   // magnitude_text is the newest column: a manifest written before it gets it from the setting id.
-  // pitch_spread_cents came after it; older manifests read NaN there.
-  const bool has_text = t.has_column("magnitude_text"), has_spread = t.has_column("pitch_spread_cents");
+  // pitch_spread_cents and achieved came after it; older manifests read NaN there.
+  const bool has_text = t.has_column("magnitude_text"), has_spread = t.has_column("pitch_spread_cents"),
+             has_achieved = t.has_column("achieved");
   for (const auto& c : manifest_columns())
-    idx.push_back((c == "magnitude_text" && !has_text) || (c == "pitch_spread_cents" && !has_spread) ? 0 : t.column(c));
+    idx.push_back((c == "magnitude_text" && !has_text) || (c == "pitch_spread_cents" && !has_spread) ||
+                          (c == "achieved" && !has_achieved)
+                      ? 0
+                      : t.column(c));
   std::vector<ManifestRow> rows;
   rows.reserve(t.rows.size());
   std::size_t line = 1;
@@ -98,6 +102,7 @@ std::vector<ManifestRow> read_manifest(const std::filesystem::path& path) {
     r.mp3_lag = num(18);
     r.vocals_path = f[idx[19]];
     r.pitch_spread_cents = has_spread ? num(21) : std::numeric_limits<double>::quiet_NaN();
+    r.achieved = has_achieved ? num(22) : std::numeric_limits<double>::quiet_NaN();
     r.magnitude_text = has_text && !f[idx[20]].empty() ? f[idx[20]] : legacy_magnitude_text(r);
     rows.push_back(std::move(r));
   }

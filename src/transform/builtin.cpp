@@ -12,6 +12,13 @@ std::unique_ptr<Transform> make_tempo_shift(const Params&, int sample_rate);
 std::unique_ptr<Transform> make_pink_noise(const Params&, int sample_rate);
 std::unique_ptr<Transform> make_env_noise(const Params&, int sample_rate);
 std::unique_ptr<Transform> make_mp3(const Params&, int sample_rate);
+std::unique_ptr<Transform> make_lowpass(const Params&, int sample_rate);
+std::unique_ptr<Transform> make_highpass(const Params&, int sample_rate);
+std::unique_ptr<Transform> make_telephone(const Params&, int sample_rate);
+std::unique_ptr<Transform> make_clipping(const Params&, int sample_rate);
+std::unique_ptr<Transform> make_compressor(const Params&, int sample_rate);
+std::unique_ptr<Transform> make_gain(const Params&, int sample_rate);
+std::unique_ptr<Transform> make_reverb(const Params&, int sample_rate);
 
 namespace {
 // Parameters shared by the two Rubber Band members.
@@ -41,6 +48,31 @@ const Registry<TransformEntry>& transform_registry() {
                           "above 160 kb/s at 22.05 kHz: resample (encode at 44.1 kHz) or clamp (LAME's 160)",
                           "resample", {"resample", "clamp"})}},
            &make_mp3, "MP", "MP3 compression (MP)", "bit rate (kb/s)", kNaN, {8, 64, 128, 192}},
+          // Beyond the paper: real-world degradations (docs/transforms.md, "More degradations").
+          {{"lowpass", "low-pass at a cut-off in Hz (zero-phase Butterworth, 3.01 dB down at the cut-off)", {}},
+           &make_lowpass, "LP", "Low-pass filter (LP)", "cut-off (Hz)", kNaN, {}, false, "measured -3 dB point (Hz)"},
+          {{"highpass", "high-pass at a cut-off in Hz (zero-phase Butterworth, 3.01 dB down at the cut-off)", {}},
+           &make_highpass, "HP", "High-pass filter (HP)", "cut-off (Hz)", kNaN, {}, false, "measured -3 dB point (Hz)"},
+          {{"telephone", "telephone band: high-pass at low_hz, low-pass at the magnitude in Hz (3400: the classic band)",
+            {number_param("low_hz", "the band's lower edge", 300.0, 20.0, 5000.0, "Hz")}},
+           &make_telephone, "TB", "Telephone band (TB)", "upper edge (Hz)", kNaN, {}, false,
+           "measured upper -3 dB point (Hz)"},
+          {{"clipping", "hard clipping at a level in dB below the clip's peak", {}},
+           &make_clipping, "CL", "Hard clipping (CL)", "clip level (dB re peak)", kNaN, {}, false,
+           "fraction of samples clipped"},
+          {{"compressor", "feed-forward compressor by ratio (hard knee, peak envelope)",
+            {number_param("threshold_db", "threshold re the clip's peak", -20.0, -80.0, 0.0, "dB"),
+             number_param("attack_ms", "envelope attack", 5.0, 0.01, 1000.0, "ms"),
+             number_param("release_ms", "envelope release", 50.0, 0.01, 5000.0, "ms")}},
+           &make_compressor, "CP", "Compression (CP)", "ratio", 1.0, {}, false,
+           "gain reduction measured on the audio, before loudness matching (dB)"},
+          {{"gain", "a gain offset in dB, not loudness-matched afterwards (level sensitivity)", {}},
+           &make_gain, "GN", "Gain offset (GN)", "gain (dB)", 0.0, {}, false, "measured level change (dB)", false},
+          {{"reverb", "reverberation by RT60 in s (synthesised room response, or the nearest of a folder of real ones)",
+            {number_param("drr_db", "direct-to-reverberant energy ratio of the synthesised responses", 0.0, -40.0, 40.0, "dB"),
+             string_param("ir_folder", "a folder of recorded impulse responses to use instead (empty: synthesise)", "")}},
+           &make_reverb, "RV", "Reverberation (RV)", "RT60 (s)", kNaN, {}, false,
+           "RT60 of the response used, by Schroeder backward integration (s)"},
       }};
   return table;
 }
@@ -72,7 +104,9 @@ nlohmann::json transform_labels_json() {
                  {"label", t.label},
                  {"axis", t.axis},
                  {"identity", std::isnan(t.identity) ? nlohmann::json() : nlohmann::json(t.identity)},
-                 {"ticks", t.ticks}});
+                 {"ticks", t.ticks},
+                 {"achieved", t.achieved},
+                 {"loudness_match", t.loudness_match}});
   return j;
 }
 

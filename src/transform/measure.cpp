@@ -266,3 +266,34 @@ double spectral_slope_db_per_octave(const std::vector<float>& x, int sample_rate
 }
 
 }  // namespace nnr::transform
+
+namespace nnr::transform {
+
+double rt60_schroeder(const std::vector<float>& ir, int sample_rate) {
+  // Energy decay curve: the backward integral of h^2, in dB re its start.
+  std::vector<double> edc(ir.size());
+  double acc = 0.0;
+  for (std::size_t i = ir.size(); i-- > 0;) edc[i] = acc += static_cast<double>(ir[i]) * ir[i];
+  if (acc <= 0.0) return std::numeric_limits<double>::quiet_NaN();
+  const double total = edc[0];
+  for (double& v : edc) v = v > 0 ? 10.0 * std::log10(v / total) : -400.0;
+  // T30 (fit from -5 to -35 dB) where the curve gets there, else T20 (-5 to -25).
+  const double hi = -5.0, lo = edc.back() < -35.0 ? -35.0 : -25.0;
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < edc.size(); ++i) {
+    if (edc[i] > hi) continue;
+    if (edc[i] < lo) break;
+    const double t = static_cast<double>(i) / sample_rate;
+    sx += t;
+    sy += edc[i];
+    sxx += t * t;
+    sxy += t * edc[i];
+    ++n;
+  }
+  if (n < 2) return std::numeric_limits<double>::quiet_NaN();
+  const double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);  // dB per second
+  return slope < 0 ? -60.0 / slope : std::numeric_limits<double>::quiet_NaN();
+}
+
+}  // namespace nnr::transform

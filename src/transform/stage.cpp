@@ -145,7 +145,7 @@ io::ManifestRow base_row(const Clip& c, const Setting* s, std::uint64_t run_seed
   r.status = io::kStatusFailed;
   r.n_samples = 0;
   r.lufs_in = r.lufs_out = r.true_peak_dbtp = r.gain_db = r.snr_db = r.duration_ratio = r.pitch_cents =
-      r.pitch_spread_cents = r.mp3_lag = kNan;
+      r.pitch_spread_cents = r.mp3_lag = r.achieved = kNan;
   return r;
 }
 
@@ -225,7 +225,8 @@ io::ManifestRow process_item(const Context& ctx, const Clip& c, const Setting* s
     const Transform& t = *ctx.transforms.at(s->transform);
     TransformResult res = t.apply(org.audio, s->magnitude, r.seed);
     y = std::move(res.audio);
-    if (o.loudness_match) {
+    const TransformEntry& entry = find_transform(s->transform);
+    if (o.loudness_match && entry.loudness_match) {
       const auto m = audio::match_loudness(y, org.loudness.lufs, false, kSr);
       if (!m.matched)
         throw_input("loudness match failed: the transformed clip is silent or did not converge (" +
@@ -237,8 +238,9 @@ io::ManifestRow process_item(const Context& ctx, const Clip& c, const Setting* s
     }
     r.snr_db = res.snr_db;  // the gain scales music and noise alike: the SNR is unchanged
     r.mp3_lag = res.mp3_lag;
+    r.achieved = res.achieved;
     r.duration_ratio = static_cast<double>(y.size()) / static_cast<double>(org.audio.size());
-    if (find_transform(s->transform).measure_pitch) {
+    if (entry.measure_pitch) {
       const PitchChange pc = measure_pitch_change(org.audio, y, kSr);
       r.pitch_cents = pc.cents;
       r.pitch_spread_cents = pc.spread_cents;

@@ -39,6 +39,7 @@ struct ManifestRow {
   double pitch_cents = 0.0;  ///< estimated pitch change where measurable (PS, TS)
   double pitch_spread_cents = 0.0;  ///< s.d. of that change over 372 ms frames: a warble shows here
   double mp3_lag = 0.0;      ///< residual lag of the MP3 round trip (samples)
+  double achieved = 0.0;     ///< the transform's own measurement of what it did (its table's `achieved`)
   std::string vocals_path;   ///< isolated vocal stem given the same transform (VS reference), or ""
   std::string magnitude_text;  ///< the magnitude as the grid wrote it ("-12", "0.300"): the directory name
                                ///< under audio/<transform>/ and in features/ and distances/; "0" for OG

@@ -51,4 +51,9 @@ PitchChange measure_pitch_change(const std::vector<float>& in, const std::vector
 double spectral_slope_db_per_octave(const std::vector<float>& x, int sample_rate, double f_lo,
                                     double f_hi);
 
+/// Reverberation time (s) of an impulse response by Schroeder backward integration: the energy decay
+/// curve's least-squares slope between -5 and -35 dB (T30), or -5 and -25 dB (T20) when it does not reach
+/// -35, extrapolated to 60 dB. NaN for a silent or non-decaying response.
+double rt60_schroeder(const std::vector<float>& ir, int sample_rate);
+
 }  // namespace nnr::transform

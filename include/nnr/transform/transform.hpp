@@ -28,6 +28,7 @@ struct TransformResult {
   std::vector<float> audio;
   double snr_db = kNaN;       ///< PN/EN: achieved 20 log10(RMS(music) / RMS(noise))
   double mp3_lag = kNaN;      ///< MP: residual lag (samples) of the cross-correlation peak
+  double achieved = kNaN;     ///< the member's own measurement of what it did (TransformEntry::achieved)
   std::vector<float> noise;   ///< PN/EN: the scaled noise that was added (for re-measuring SNR)
 };
 
@@ -72,6 +73,12 @@ struct TransformEntry : EntryBase {
   double identity = kNaN; ///< the magnitude that leaves audio unchanged (PS 0, TS 1); NaN = none
   std::vector<double> ticks;  ///< preferred x ticks for figures (empty = automatic)
   bool measure_pitch = false; ///< the stage records the pitch change in cents (manifest pitch_cents)
+  /// What the member measures into the manifest's `achieved` column ("RT60 of the impulse response used
+  /// (s)"); empty = the member fills no such value.
+  std::string achieved;
+  /// false: the stage stores the output as is, without matching the original's loudness (a gain offset
+  /// exists to change the level).
+  bool loudness_match = true;
 };
 
 /// The registry, in canonical grid order: PS, TS, PN, EN, MP.
@@ -84,7 +91,8 @@ std::string valid_transform_codes();
 /// Builds a member. Throws Error(config) for unknown keys or out-of-range parameter values.
 std::unique_ptr<Transform> make_transform(const std::string& code_or_name, const TransformOptions& opt);
 
-/// The transform table as JSON for figures and reports: a list of {code, name, label, axis, identity, ticks}.
+/// The transform table as JSON for figures and reports: a list of {code, name, label, axis, identity, ticks,
+/// achieved, loudness_match}.
 nlohmann::json transform_labels_json();
 
 /// Gaussian noise with power spectral density ~ 1/f^exponent (1 = pink: -3.01 dB/octave), zero mean, unit

@@ -30,7 +30,7 @@ head -c 4000 /dev/urandom > "$W/bad/random.wav"
 echo '{"PS": [1], "TS": [1.5], "PN": [10], "EN": [10], "MP": [64]}' > "$W/grid.json"
 echo '{"transform": {"clip_seconds": 1.0, "format": "wav"}}' > "$W/config.json"
 
-"$APP" --help | grep -q "PS_\[-12\]" || fail "--help does not explain setting ids"
+"$APP" --help > "$W/help.txt"; grep -q "PS_\[-12\]" "$W/help.txt" || fail "--help does not explain setting ids"
 
 # Dry run writes nothing.
 "$APP" --config "$W/config.json" --input "$W/in" --out "$W/dry" --grid "$W/grid.json" --noise "$W/noise.wav" --dry-run

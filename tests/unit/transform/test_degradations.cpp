@@ -1,0 +1,162 @@
+// The degradation families beyond the paper (issue 13), each against its definition.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "nnr/audio/audio_file.hpp"
+#include "nnr/core/error.hpp"
+#include "nnr/transform/measure.hpp"
+#include "nnr/transform/transform.hpp"
+#include "support/signals.hpp"
+
+namespace {
+
+using namespace nnr;
+using namespace nnr::transform;
+namespace fs = std::filesystem;
+constexpr int kSr = audio::kSampleRate;
+
+std::unique_ptr<Transform> make(const std::string& code, nlohmann::json params = nlohmann::json::object()) {
+  TransformOptions o;
+  o.params = std::move(params);
+  return make_transform(code, o);
+}
+
+// RMS gain (dB) a transform gives a sine of `hz`, measured away from the clip's ends.
+double sine_gain_db(const Transform& t, double magnitude, double hz) {
+  const auto x = test::sine(hz, 2.0, 0.5);
+  const auto y = t.apply(x, magnitude, 1).audio;
+  const std::vector<float> xm(x.begin() + kSr / 2, x.end() - kSr / 2), ym(y.begin() + kSr / 2, y.end() - kSr / 2);
+  return 20.0 * std::log10(rms(ym) / rms(xm));
+}
+
+TEST(Filters, MinusThreeDbAtTheCutOffAndSteepBeyond) {
+  for (double fc : {500.0, 2000.0, 6000.0}) {
+    const auto lp = make("LP");
+    const auto r = lp->apply(test::sine(1000.0, 0.5), fc, 1);
+    EXPECT_NEAR(r.achieved, fc, 0.005 * fc) << "LP measured edge";
+    EXPECT_NEAR(sine_gain_db(*lp, fc, fc), -3.01, 0.1) << fc;
+    EXPECT_NEAR(sine_gain_db(*lp, fc, fc / 4), 0.0, 0.05);
+    EXPECT_LT(sine_gain_db(*lp, fc, std::min(2 * fc, 10000.0)), -40.0);
+    const auto hp = make("HP");
+    EXPECT_NEAR(hp->apply(test::sine(1000.0, 0.5), fc, 1).achieved, fc, 0.005 * fc) << "HP measured edge";
+    EXPECT_NEAR(sine_gain_db(*hp, fc, fc), -3.01, 0.1) << fc;
+    EXPECT_NEAR(sine_gain_db(*hp, fc, std::min(fc * 3, 10000.0)), 0.0, 0.1);
+    EXPECT_LT(sine_gain_db(*hp, fc, fc / 2), -40.0);
+  }
+}
+
+TEST(Filters, TelephoneBandPassesSpeechBandAndIsZeroPhase) {
+  const auto tb = make("TB");
+  EXPECT_EQ(tb->params(), nlohmann::json({{"low_hz", 300.0}}));
+  EXPECT_NEAR(tb->apply(test::sine(1000.0, 0.5), 3400.0, 1).achieved, 3400.0, 20.0);
+  EXPECT_NEAR(sine_gain_db(*tb, 3400.0, 1000.0), 0.0, 0.05);
+  EXPECT_NEAR(sine_gain_db(*tb, 3400.0, 300.0), -3.01, 0.15);
+  EXPECT_LT(sine_gain_db(*tb, 3400.0, 100.0), -40.0);
+  EXPECT_LT(sine_gain_db(*tb, 3400.0, 8000.0), -40.0);
+  // Zero phase: a passband tone comes out where it went in.
+  const auto x = test::harmonic_notes(1.0, 3);
+  EXPECT_EQ(best_lag(x, tb->apply(x, 3400.0, 1).audio, 200), 0);
+  EXPECT_THROW(tb->apply(x, 400.0, 1), Error);  // below 1.5 x low_hz
+  EXPECT_THROW(make("LP")->apply(x, 10000.0, 1), Error);  // above 0.9 x Nyquist
+}
+
+TEST(Clipping, NothingAboveTheLevelAndTheFractionCounted) {
+  const auto x = test::harmonic_notes(1.0, 5);
+  float peak = 0;
+  for (float v : x) peak = std::max(peak, std::fabs(v));
+  for (double db : {-1.0, -6.0, -20.0}) {
+    const auto r = make("CL")->apply(x, db, 1);
+    const float level = static_cast<float>(peak * std::pow(10.0, db / 20.0));
+    std::size_t clipped = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      ASSERT_LE(std::fabs(r.audio[i]), level);
+      if (std::fabs(x[i]) > level) {
+        ++clipped;
+        EXPECT_EQ(std::fabs(r.audio[i]), level);
+      } else {
+        EXPECT_EQ(r.audio[i], x[i]);
+      }
+    }
+    EXPECT_DOUBLE_EQ(r.achieved, static_cast<double>(clipped) / x.size());
+    EXPECT_GT(r.achieved, 0.0);
+  }
+  // A sine clipped at half its peak: |sin| > 1/2 two thirds of the time; at 441 Hz (50 samples a period) 16
+  // of every 25 samples of a half period are, 0.64.
+  EXPECT_NEAR(make("CL")->apply(test::sine(441.0, 1.0), 20 * std::log10(0.5), 1).achieved, 0.64, 1e-9);
+}
+
+TEST(Compressor, SteadyLevelAboveThresholdReducedByTheRatio) {
+  // A steady sine sits at its own peak: 20 dB over a -20 dB threshold; ratio 4 leaves 5 dB of it.
+  const auto cp = make("CP");
+  for (double ratio : {2.0, 4.0, 10.0}) {
+    const double want = 20.0 * (1.0 - 1.0 / ratio);
+    EXPECT_NEAR(-sine_gain_db(*cp, ratio, 1000.0), want, 0.3) << ratio;
+    EXPECT_NEAR(cp->apply(test::sine(1000.0, 2.0), ratio, 1).achieved, want, 0.3);
+  }
+  EXPECT_NEAR(sine_gain_db(*cp, 1.0, 1000.0), 0.0, 1e-6);  // ratio 1: unchanged
+  // Below the threshold nothing changes.
+  const auto soft = make("CP", {{"threshold_db", -0.0}});
+  EXPECT_NEAR(sine_gain_db(*soft, 8.0, 1000.0), 0.0, 0.05);
+}
+
+TEST(Gain, OffsetMeasuredAndNotLoudnessMatched) {
+  const auto x = test::harmonic_notes(1.0, 2);
+  for (double db : {-20.0, -3.0, 6.0}) EXPECT_NEAR(make("GN")->apply(x, db, 1).achieved, db, 1e-4);
+  EXPECT_FALSE(find_transform("GN").loudness_match);
+  EXPECT_TRUE(find_transform("CP").loudness_match);
+}
+
+TEST(Reverb, SynthesisedResponseHasTheRt60AndTheDrr) {
+  // A unit impulse in gives the response itself out (as long as the clip).
+  std::vector<float> impulse(static_cast<std::size_t>(kSr) * 6, 0.0f);
+  impulse[0] = 1.0f;
+  for (double rt60 : {0.3, 1.0, 2.5}) {
+    const auto r = make("RV")->apply(impulse, rt60, 9);
+    EXPECT_NEAR(r.achieved, rt60, 0.05 * rt60) << "Schroeder RT60";
+    EXPECT_NEAR(rt60_schroeder(r.audio, kSr), r.achieved, 0.01 * rt60);
+    EXPECT_NEAR(r.audio[0], 1.0f, 1e-6);  // the direct sound at lag 0
+    double tail = 0;
+    for (std::size_t i = 1; i < r.audio.size(); ++i) tail += double(r.audio[i]) * r.audio[i];
+    EXPECT_NEAR(10 * std::log10(1.0 / tail), 0.0, 0.05) << "DRR";
+  }
+  const auto drr = make("RV", {{"drr_db", 10.0}})->apply(impulse, 1.0, 9).audio;
+  double tail = 0;
+  for (std::size_t i = 1; i < drr.size(); ++i) tail += double(drr[i]) * drr[i];
+  EXPECT_NEAR(10 * std::log10(1.0 / tail), 10.0, 0.05);
+  // Seeded: same seed, same response; another seed, another.
+  EXPECT_EQ(make("RV")->apply(impulse, 1.0, 9).audio, make("RV")->apply(impulse, 1.0, 9).audio);
+  EXPECT_NE(make("RV")->apply(impulse, 1.0, 9).audio, make("RV")->apply(impulse, 1.0, 10).audio);
+  // Music keeps its length and alignment.
+  const auto x = test::harmonic_notes(1.0, 4);
+  const auto y = make("RV", {{"drr_db", 6.0}})->apply(x, 0.5, 1).audio;
+  EXPECT_EQ(y.size(), x.size());
+  EXPECT_EQ(best_lag(x, y, 500), 0);
+}
+
+TEST(Reverb, FolderOfRecordedResponsesPicksTheNearestRt60) {
+  const fs::path dir = fs::temp_directory_path() / "nnr_test_irs";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::vector<float> impulse(static_cast<std::size_t>(kSr) * 4, 0.0f);
+  impulse[0] = 1.0f;
+  std::vector<double> measured;
+  for (double rt60 : {0.4, 1.6}) {
+    auto ir = make("RV")->apply(impulse, rt60, 3).audio;
+    // A recorded response starts with some silence before the direct sound: it is trimmed to its peak.
+    ir.insert(ir.begin(), 100, 0.0f);
+    audio::write_audio(dir / ("room_" + std::to_string(int(rt60 * 10)) + ".wav"), ir, kSr, audio::SampleFormat::float32);
+    measured.push_back(rt60_schroeder(std::vector<float>(ir.begin() + 100, ir.end()), kSr));
+  }
+  const auto rv = make("RV", {{"ir_folder", dir.string()}});
+  EXPECT_NEAR(rv->apply(impulse, 0.5, 1).achieved, measured[0], 1e-9);
+  EXPECT_NEAR(rv->apply(impulse, 1.2, 1).achieved, measured[1], 1e-9);
+  const auto out = rv->apply(impulse, 2.0, 1).audio;
+  EXPECT_NEAR(out[0], 1.0f, 1e-5);
+  EXPECT_THROW(make("RV", {{"ir_folder", (dir / "nope").string()}}), Error);
+  fs::remove_all(dir);
+}
+
+}  // namespace
