@@ -19,6 +19,9 @@ std::unique_ptr<Transform> make_clipping(const Params&, int sample_rate);
 std::unique_ptr<Transform> make_compressor(const Params&, int sample_rate);
 std::unique_ptr<Transform> make_gain(const Params&, int sample_rate);
 std::unique_ptr<Transform> make_reverb(const Params&, int sample_rate);
+std::unique_ptr<Transform> make_aac(const Params&, int sample_rate);
+std::unique_ptr<Transform> make_opus(const Params&, int sample_rate);
+std::unique_ptr<Transform> make_vorbis(const Params&, int sample_rate);
 
 namespace {
 // Parameters shared by the two Rubber Band members.
@@ -73,6 +76,12 @@ const Registry<TransformEntry>& transform_registry() {
              string_param("ir_folder", "a folder of recorded impulse responses to use instead (empty: synthesise)", "")}},
            &make_reverb, "RV", "Reverberation (RV)", "RT60 (s)", kNaN, {}, false,
            "RT60 of the response used, by Schroeder backward integration (s)"},
+          {{"aac", "AAC round trip at a bit rate in kb/s (libavcodec's aac encoder, priming removed)", {}},
+           &make_aac, "AC", "AAC compression (AC)", "bit rate (kb/s)", kNaN, {}, false, "residual lag (samples)"},
+          {{"opus", "Opus round trip at a bit rate in kb/s (libopus at 48 kHz, resampled there and back)", {}},
+           &make_opus, "OP", "Opus compression (OP)", "bit rate (kb/s)", kNaN, {}, false, "residual lag (samples)"},
+          {{"vorbis", "Vorbis round trip at a bit rate in kb/s (libvorbis)", {}},
+           &make_vorbis, "VB", "Vorbis compression (VB)", "bit rate (kb/s)", kNaN, {}, false, "residual lag (samples)"},
       }};
   return table;
 }

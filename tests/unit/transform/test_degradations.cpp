@@ -159,4 +159,56 @@ TEST(Reverb, FolderOfRecordedResponsesPicksTheNearestRt60) {
   fs::remove_all(dir);
 }
 
+// Waveform SNR (dB) of y against x.
+double waveform_snr_db(const std::vector<float>& x, const std::vector<float>& y) {
+  double e = 0, s = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    e += (double(y[i]) - x[i]) * (double(y[i]) - x[i]);
+    s += double(x[i]) * x[i];
+  }
+  return 10 * std::log10(s / e);
+}
+
+TEST(Codecs, RoundTripsAreAlignedExactLengthAndImproveWithBitRate) {
+  const auto x = test::harmonic_notes(2.0, 3);
+  for (const char* code : {"AC", "OP", "VB"}) {
+    const auto t = make(code);
+    double previous = -100;
+    for (int kbps : {16, 32, 64}) {
+      const auto r = t->apply(x, kbps, 1);
+      ASSERT_EQ(r.audio.size(), x.size()) << code << " " << kbps;
+      EXPECT_EQ(r.achieved, 0.0) << code << " " << kbps << ": residual lag";
+      EXPECT_EQ(best_lag(x, r.audio, 2048), 0);
+      const double snr = waveform_snr_db(x, r.audio);  // only possible at lag 0, and a lossy codec
+      EXPECT_GT(snr, 8.0) << code << " " << kbps;
+      EXPECT_LT(snr, 60.0) << code << " " << kbps;
+      EXPECT_GT(snr, previous) << code << " " << kbps;
+      previous = snr;
+    }
+  }
+  // Odd lengths too (a last partial frame).
+  const std::vector<float> odd(x.begin(), x.begin() + 12345);
+  for (const char* code : {"AC", "OP", "VB"}) {
+    const auto r = make(code)->apply(odd, 48, 1);
+    EXPECT_EQ(r.audio.size(), odd.size());
+    EXPECT_EQ(r.achieved, 0.0) << code;
+  }
+}
+
+TEST(Codecs, BitRatesTheEncoderWouldClampOrRefuseAreConfigErrors) {
+  // At 22.05 kHz mono: AAC tops out near 132 kb/s, libvorbis at 80, libopus (at 48 kHz) at 256.
+  EXPECT_NO_THROW(make("AC")->check_magnitude(128));
+  EXPECT_THROW(make("AC")->check_magnitude(192), Error);
+  EXPECT_NO_THROW(make("VB")->check_magnitude(64));
+  EXPECT_THROW(make("VB")->check_magnitude(128), Error);
+  EXPECT_NO_THROW(make("OP")->check_magnitude(256));
+  EXPECT_THROW(make("OP")->check_magnitude(320), Error);
+  EXPECT_THROW(make("OP")->check_magnitude(32.5), Error);
+  try {
+    make("VB")->check_magnitude(128);
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("libvorbis"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
