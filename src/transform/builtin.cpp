@@ -22,6 +22,7 @@ std::unique_ptr<Transform> make_reverb(const Params&, int sample_rate);
 std::unique_ptr<Transform> make_aac(const Params&, int sample_rate);
 std::unique_ptr<Transform> make_opus(const Params&, int sample_rate);
 std::unique_ptr<Transform> make_vorbis(const Params&, int sample_rate);
+std::unique_ptr<Transform> make_crop_offset(const Params&, int sample_rate);
 
 namespace {
 // Parameters shared by the two Rubber Band members.
@@ -77,11 +78,13 @@ const Registry<TransformEntry>& transform_registry() {
            &make_reverb, "RV", "Reverberation (RV)", "RT60 (s)", kNaN, {}, false,
            "RT60 of the response used, by Schroeder backward integration (s)"},
           {{"aac", "AAC round trip at a bit rate in kb/s (libavcodec's aac encoder, priming removed)", {}},
-           &make_aac, "AC", "AAC compression (AC)", "bit rate (kb/s)", kNaN, {}, false, "residual lag (samples)"},
+           &make_aac, "AC", "AAC compression (AC)", "bit rate (kb/s)", kNaN, {}, false, "codec delay removed (samples at the codec's rate)"},
           {{"opus", "Opus round trip at a bit rate in kb/s (libopus at 48 kHz, resampled there and back)", {}},
-           &make_opus, "OP", "Opus compression (OP)", "bit rate (kb/s)", kNaN, {}, false, "residual lag (samples)"},
+           &make_opus, "OP", "Opus compression (OP)", "bit rate (kb/s)", kNaN, {}, false, "codec delay removed (samples at the codec's rate)"},
           {{"vorbis", "Vorbis round trip at a bit rate in kb/s (libvorbis)", {}},
-           &make_vorbis, "VB", "Vorbis compression (VB)", "bit rate (kb/s)", kNaN, {}, false, "residual lag (samples)"},
+           &make_vorbis, "VB", "Vorbis compression (VB)", "bit rate (kb/s)", kNaN, {}, false, "codec delay removed (samples at the codec's rate)"},
+          {{"crop_offset", "the same clip cropped later by an offset in s (its original: the unshifted crop)", {}},
+           &make_crop_offset, "CO", "Crop offset (CO)", "offset (s)", 0.0, {}, false, "shift measured back by cross-correlation (s)"},
       }};
   return table;
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "nnr/core/error.hpp"
+#include "nnr/transform/measure.hpp"
 #include "../audio/libav.hpp"
 
 extern "C" {
@@ -59,7 +60,7 @@ long long codec_effective_bitrate(const CodecSpec& s, int sr, int kbps) {
   return rc < 0 ? -1 : static_cast<long long>(ec->bit_rate);
 }
 
-std::vector<float> codec_round_trip(const CodecSpec& s, const std::vector<float>& x, int sr, int kbps) {
+RoundTrip codec_round_trip(const CodecSpec& s, const std::vector<float>& x, int sr, int kbps) {
   const AVCodec* enc = find_encoder(s);
   int rc = 0;
   CodecPtr ec = open_encoder(s, enc, sr, kbps, &rc);
@@ -133,11 +134,17 @@ std::vector<float> codec_round_trip(const CodecSpec& s, const std::vector<float>
   drain_encoder();
   avcodec_send_packet(dc.get(), nullptr);
   drain_decoder();
-  // Priming still in the output (the decoder did not skip it): drop it.
-  const auto priming = static_cast<std::size_t>(std::max(0, ec->initial_padding));
-  if (priming > 0 && out.size() >= x.size() + priming) out.erase(out.begin(), out.begin() + static_cast<long>(priming));
-  out.resize(x.size(), 0.0f);
-  return out;
+  // The delay still in the output: what the decoder did not skip of the encoder's priming. Metadata alone
+  // cannot say (Vorbis's depends on whether its first block is short or long), so it is measured: the
+  // cross-correlation peak within the priming plus 4096 samples.
+  const long reach = std::max(0, ec->initial_padding) + 4096;
+  const long delay = best_lag(x, out, reach);
+  std::vector<float> y(x.size(), 0.0f);
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    const long j = static_cast<long>(i) + delay;
+    if (j >= 0 && j < static_cast<long>(out.size())) y[i] = out[static_cast<std::size_t>(j)];
+  }
+  return {std::move(y), delay};
 }
 
 }  // namespace nnr::transform::detail

@@ -52,7 +52,7 @@ class Mp3 final : public Transform {
     const int k = static_cast<int>(kbps);
     const bool up = p_.high_bitrate == "resample" && k > 160 && sr_ <= 24000;
     const int work_sr = up ? sr_ * 2 : sr_;
-    std::vector<float> y = detail::codec_round_trip(kSpec, up ? audio::resample(x, sr_, work_sr) : x, work_sr, k);
+    std::vector<float> y = detail::codec_round_trip(kSpec, up ? audio::resample(x, sr_, work_sr) : x, work_sr, k).audio;
     if (up) y = audio::resample(y, work_sr, sr_);
     TransformResult r;
     r.audio = std::move(y);

@@ -25,6 +25,7 @@
 #include "nnr/transform/grid.hpp"
 #include "nnr/transform/measure.hpp"
 #include "nnr/transform/transform.hpp"
+#include "original.hpp"
 
 namespace nnr::transform {
 
@@ -35,13 +36,9 @@ namespace {
 
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 constexpr int kSr = audio::kSampleRate;
+using detail::Clip;
+using detail::Original;
 
-struct Clip {
-  std::string id;
-  fs::path path;        ///< file to decode
-  std::string source;   ///< as given (manifest column)
-  fs::path vocals;      ///< stem file or empty
-};
 
 bool is_audio_ext(std::string ext) {
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -149,45 +146,6 @@ io::ManifestRow base_row(const Clip& c, const Setting* s, std::uint64_t run_seed
   return r;
 }
 
-/// The original excerpt of a clip, and its stem with the same crop.
-struct Original {
-  std::vector<float> audio, vocals;
-  audio::Loudness loudness;
-};
-
-std::vector<float> crop(const std::vector<float>& x, std::size_t offset, std::size_t len) {
-  std::vector<float> y(len, 0.0f);
-  for (std::size_t i = 0; i < len && offset + i < x.size(); ++i) y[i] = x[offset + i];
-  return y;
-}
-
-Original load_original(const Clip& c, const StageOptions& o) {
-  Original org;
-  std::vector<float> x = audio::decode_audio(c.path, kSr);
-  const double secs = static_cast<double>(x.size()) / kSr;
-  if (secs < o.min_seconds) {
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "too short (%.3f s < %.3f s minimum)", secs, o.min_seconds);
-    throw_input(std::string("nnr-transform: ") + buf + " (" + c.source + ")");
-  }
-  std::size_t offset = 0, len = x.size();
-  const auto want = static_cast<std::size_t>(std::llround(o.clip_seconds * kSr));
-  if (o.clip_seconds > 0 && x.size() > want) {
-    Rng rng(derive_seed(o.seed, c.id, "crop"));
-    offset = uniform_index(rng, x.size() - want + 1);
-    len = want;
-  }
-  org.audio = crop(x, offset, len);
-  for (float v : org.audio)
-    if (!std::isfinite(v)) throw_input("nnr-transform: audio holds NaN/inf samples (" + c.source + ")");
-  org.loudness = audio::measure_loudness(org.audio, kSr);
-  if (org.loudness.silent)
-    throw_input("nnr-transform: silent input, loudness below -70 LUFS (" + c.source +
-                "); nothing to loudness-match");
-  if (!c.vocals.empty()) org.vocals = crop(audio::decode_audio(c.vocals, kSr), offset, len);
-  return org;
-}
-
 /// Writes audio in the chosen format; returns the extension used. FLAC pcm24 cannot hold |x| >= 1, so such
 /// clips are stored as float WAV instead of being clipped.
 std::string write_clip(const fs::path& stem_path, const std::vector<float>& x, const std::string& format) {
@@ -208,6 +166,7 @@ struct Context {
   std::vector<Clip> clips;
   Grid grid;
   std::map<std::string, std::unique_ptr<Transform>> transforms;
+  std::size_t lookahead = 0;  ///< the most source samples after a crop any setting reads (CO)
 };
 
 io::ManifestRow process_item(const Context& ctx, const Clip& c, const Setting* s, const Original& org) {
@@ -223,7 +182,9 @@ io::ManifestRow process_item(const Context& ctx, const Clip& c, const Setting* s
     r.duration_ratio = 1.0;
   } else {
     const Transform& t = *ctx.transforms.at(s->transform);
-    TransformResult res = t.apply(org.audio, s->magnitude, r.seed);
+    const std::size_t ahead = t.lookahead_samples(s->magnitude);
+    TransformResult res =
+        t.apply(ahead ? detail::with_lookahead(org.audio, org.after, ahead) : org.audio, s->magnitude, r.seed);
     y = std::move(res.audio);
     const TransformEntry& entry = find_transform(s->transform);
     if (o.loudness_match && entry.loudness_match) {
@@ -246,7 +207,8 @@ io::ManifestRow process_item(const Context& ctx, const Clip& c, const Setting* s
       r.pitch_spread_cents = pc.spread_cents;
     }
     if (!org.vocals.empty()) {
-      vocals = t.apply_to_stem(org.vocals, s->magnitude, r.seed);
+      vocals = t.apply_to_stem(ahead ? detail::with_lookahead(org.vocals, org.vocals_after, ahead) : org.vocals,
+                               s->magnitude, r.seed);
       audio::apply_gain_db(vocals, gain_db);
     }
   }
@@ -353,6 +315,8 @@ void build_transforms(Context& ctx, const StageOptions& o) {
         if (p.name == key && topt.params.is_object() && !topt.params.contains(key)) topt.params[key] = *value;
     ctx.transforms[s.transform] = make_transform(info.code, topt);
   }
+  for (const auto& s : ctx.grid.settings)
+    ctx.lookahead = std::max(ctx.lookahead, ctx.transforms.at(s.transform)->lookahead_samples(s.magnitude));
 }
 
 /// config.json: a run directory holds one configuration; resuming with another is an error. Copies the
@@ -407,7 +371,7 @@ void transform_clip(const Context& ctx, std::size_t c, const std::vector<std::si
   Original org;
   std::string clip_error;
   try {
-    org = load_original(clip, o);
+    org = detail::load_original(clip, o, ctx.lookahead);
   } catch (const Error& e) {
     clip_error = e.what();
     if (o.warn) o.warn(clip.id + ": " + clip_error + " (" + std::to_string(todo.size()) + " items failed)");

@@ -44,6 +44,10 @@ class Transform {
   /// Noise transforms return the stem unchanged (the stem gets no noise, only the caller's gain).
   virtual std::vector<float> apply_to_stem(const std::vector<float>& stem, double magnitude,
                                            std::uint64_t seed) const;
+  /// Source samples after the clip's excerpt this member reads at `magnitude` (0 for most): apply() and
+  /// apply_to_stem() then get the excerpt followed by that many samples of its source (zeros past the
+  /// source's end) and return an excerpt-length result (CO, a later crop of the same source).
+  virtual std::size_t lookahead_samples(double /*magnitude*/) const { return 0; }
   /// Throws Error(config) if `magnitude` is not a valid setting of this transform.
   virtual void check_magnitude(double magnitude) const = 0;
   /// The resolved parameters (defaults filled in), as the member's config object:

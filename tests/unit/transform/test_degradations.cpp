@@ -4,9 +4,13 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 
 #include "nnr/audio/audio_file.hpp"
 #include "nnr/core/error.hpp"
+#include "nnr/io/atomic_file.hpp"
+#include "nnr/io/manifest.hpp"
+#include "nnr/transform/stage.hpp"
 #include "nnr/transform/measure.hpp"
 #include "nnr/transform/transform.hpp"
 #include "support/signals.hpp"
@@ -177,8 +181,8 @@ TEST(Codecs, RoundTripsAreAlignedExactLengthAndImproveWithBitRate) {
     for (int kbps : {16, 32, 64}) {
       const auto r = t->apply(x, kbps, 1);
       ASSERT_EQ(r.audio.size(), x.size()) << code << " " << kbps;
-      EXPECT_EQ(r.achieved, 0.0) << code << " " << kbps << ": residual lag";
-      EXPECT_EQ(best_lag(x, r.audio, 2048), 0);
+      EXPECT_GE(r.achieved, 0.0) << code << " " << kbps << ": the codec delay removed";
+      EXPECT_EQ(best_lag(x, r.audio, 2048), 0) << code << " " << kbps;
       const double snr = waveform_snr_db(x, r.audio);  // only possible at lag 0, and a lossy codec
       EXPECT_GT(snr, 8.0) << code << " " << kbps;
       EXPECT_LT(snr, 60.0) << code << " " << kbps;
@@ -191,7 +195,7 @@ TEST(Codecs, RoundTripsAreAlignedExactLengthAndImproveWithBitRate) {
   for (const char* code : {"AC", "OP", "VB"}) {
     const auto r = make(code)->apply(odd, 48, 1);
     EXPECT_EQ(r.audio.size(), odd.size());
-    EXPECT_EQ(r.achieved, 0.0) << code;
+    EXPECT_EQ(best_lag(odd, r.audio, 2048), 0) << code;
   }
 }
 
@@ -209,6 +213,71 @@ TEST(Codecs, BitRatesTheEncoderWouldClampOrRefuseAreConfigErrors) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("libvorbis"), std::string::npos) << e.what();
   }
+}
+
+TEST(CropOffset, TheLaterExcerptOfTheSameSource) {
+  const auto x = test::harmonic_notes(3.0, 6);
+  const auto co = make("CO");
+  EXPECT_EQ(co->lookahead_samples(0.5), static_cast<std::size_t>(kSr / 2));
+  const auto r = co->apply(x, 0.5, 1);
+  ASSERT_EQ(r.audio.size(), x.size() - kSr / 2);
+  EXPECT_TRUE(std::equal(r.audio.begin(), r.audio.end(), x.begin() + kSr / 2));
+  EXPECT_NEAR(r.achieved, 0.5, 1.0 / kSr);
+  EXPECT_THROW(co->apply(std::vector<float>(100, 0.1f), 0.5, 1), Error);
+}
+
+// The stage with the degradations: every family runs, records its measurement, keeps the clip's length;
+// GN is not loudness-matched; CO is the later crop of the same source.
+TEST(Degradations, ThroughTheStage) {
+  const fs::path root = fs::temp_directory_path() / "nnr_test_degradations";
+  fs::remove_all(root);
+  fs::create_directories(root / "in");
+  for (int k = 0; k < 2; ++k)
+    audio::write_audio(root / "in" / ("clip" + std::to_string(k) + ".wav"), test::harmonic_notes(4.0, 20 + k), kSr,
+                       audio::SampleFormat::float32);
+  io::write_file_atomic(root / "grid.json",
+                        R"({"LP": [2000], "HP": [500], "TB": [3400], "CL": [-6], "CP": [4], "GN": [-6], "RV": [0.5],
+                            "AC": [64], "OP": [32], "VB": [48], "CO": [0.5]})");
+  StageOptions o;
+  o.input = root / "in";
+  o.out = root / "run";
+  o.grid = (root / "grid.json").string();
+  o.clip_seconds = 2.0;
+  o.threads = 1;
+  run_transform_stage(o);
+  const auto rows = io::read_manifest(root / "run" / "manifest.csv");
+  ASSERT_EQ(rows.size(), 2u * 12u);
+  std::map<std::string, io::ManifestRow> og;
+  for (const auto& r : rows)
+    if (r.is_original()) og[r.clip_id] = r;
+  for (const auto& r : rows) {
+    ASSERT_TRUE(r.ok()) << r.setting << " " << r.error;
+    if (r.is_original()) continue;
+    EXPECT_EQ(r.n_samples, og[r.clip_id].n_samples) << r.setting;
+    EXPECT_TRUE(std::isfinite(r.achieved)) << r.setting;
+    if (r.transform == "GN") {
+      EXPECT_EQ(r.gain_db, 0.0);
+      EXPECT_NEAR(r.lufs_out - r.lufs_in, -6.0, 0.05);
+      EXPECT_NEAR(r.achieved, -6.0, 1e-3);
+    } else {
+      EXPECT_NEAR(r.lufs_out, r.lufs_in, 0.1) << r.setting;
+    }
+    if (r.transform == "LP" || r.transform == "HP" || r.transform == "TB") EXPECT_NEAR(r.achieved, r.magnitude, 0.01 * r.magnitude);
+    if (r.transform == "RV") EXPECT_NEAR(r.achieved, 0.5, 0.05);
+    if (r.transform == "AC" || r.transform == "OP" || r.transform == "VB") {
+      // Aligned: the stored clip correlates with its original at lag 0.
+      const auto a = audio::decode_audio(root / "run" / og[r.clip_id].path), b = audio::decode_audio(root / "run" / r.path);
+      EXPECT_EQ(best_lag(a, b, 4096), 0) << r.setting << " " << r.clip_id;
+    }
+    if (r.transform == "CO") {
+      EXPECT_NEAR(r.achieved, 0.5, 1.0 / kSr);
+      // The same source 0.5 s later: the stored clip, its gain undone, continues the original's samples.
+      const auto a = audio::decode_audio(root / "run" / og[r.clip_id].path), b = audio::decode_audio(root / "run" / r.path);
+      const double g = std::pow(10.0, -r.gain_db / 20.0);
+      for (std::size_t i = 0; i + kSr / 2 < a.size(); i += 97) ASSERT_NEAR(b[i] * g, a[i + kSr / 2], 1e-5) << i;
+    }
+  }
+  if (!::testing::Test::HasFailure()) fs::remove_all(root);
 }
 
 }  // namespace
