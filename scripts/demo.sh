@@ -4,7 +4,9 @@
 #   the test set with the demo grid -> encode (MFCC + the four encoders) -> evaluate -> figures -> the
 #   section 5 analysis and the report page (scripts/nnr-report) -> print
 #   the task metrics against their targets and each embedding's consistency (scripts/demo_outcome.py).
-# Usage: scripts/demo.sh [RUN_DIR]   (default runs/demo; NNR_DEMO_SIZE=tiny for a 1-minute smoke run)
+# Usage: scripts/demo.sh [RUN_DIR]   (default runs/demo; NNR_DEMO_SIZE=tiny for a 1-minute smoke run;
+#        NNR_DEMO_GRID=FILE transforms with that grid instead, e.g. configs/grids/degradations.json, into a
+#        RUN_DIR of its own)
 # Re-running resumes: every stage skips work that is already complete.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,8 +37,10 @@ for task in ae at ir vs; do
 done
 
 stamp "transform the test set with the demo grid"
+GRID_FLAG=()
+[ -n "${NNR_DEMO_GRID:-}" ] && GRID_FLAG=(--grid "$NNR_DEMO_GRID")
 "$BIN/nnr-transform/nnr-transform" --config "$CONFIG" --input "$CORPUS/test" --out "$RUN" \
-  --noise "$CORPUS/noise/ambience.flac"
+  --noise "$CORPUS/noise/ambience.flac" "${GRID_FLAG[@]}"
 
 for enc in mfcc ae at ir vs mfcc-ae mfcc-at mfcc-ir mfcc-vs; do
   stamp "encode $enc"

@@ -40,7 +40,8 @@ suppressPackageStartupMessages({
   library(mgcv)
   library(emmeans)
 })
-emm_options(msg.nesting = FALSE, msg.interaction = FALSE)
+# rg.limit: a grid of many families (configs/grids/degradations.json) makes reference grids past the default 10,000 rows.
+emm_options(msg.nesting = FALSE, msg.interaction = FALSE, rg.limit = 1e6)
 
 # ---- arguments ---------------------------------------------------------------------------------------------
 args <- commandArgs(trailingOnly = TRUE)

@@ -78,6 +78,7 @@ Grid grid_from_json(const nlohmann::json& j, const std::string& source) {
     throw_config("grid: expected a JSON object like {\"PS\": [-1, 1]} (" + source + ")");
   std::map<std::string, std::vector<double>> by_code;
   for (auto it = j.begin(); it != j.end(); ++it) {
+    if (!it.key().empty() && it.key()[0] == '_') continue;  // "_comment": notes, as in the configs
     const TransformEntry* info = nullptr;
     try {
       info = &find_transform(it.key());

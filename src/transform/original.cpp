@@ -31,13 +31,21 @@ Original load_original(const Clip& c, const StageOptions& o, std::size_t lookahe
     std::snprintf(buf, sizeof buf, "too short (%.3f s < %.3f s minimum)", secs, o.min_seconds);
     throw_input(std::string("nnr-transform: ") + buf + " (" + c.source + ")");
   }
-  std::size_t offset = 0, len = x.size();
+  // With members that read ahead (CO), every excerpt leaves room for `lookahead` samples of its source after
+  // it: a source shorter than the excerpt plus that gets a shorter excerpt (the whole run's choice, so the
+  // originals of a run with CO can be shorter than clip_seconds).
+  const std::size_t usable = x.size() > lookahead ? x.size() - lookahead : 0;
+  if (lookahead > 0 && static_cast<double>(usable) / kSr < o.min_seconds) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "too short for the grid's crop offsets (%.3f s, of which %.3f s must follow the excerpt)",
+                  secs, static_cast<double>(lookahead) / kSr);
+    throw_input(std::string("nnr-transform: ") + buf + " (" + c.source + ")");
+  }
+  std::size_t offset = 0, len = usable;
   const auto want = static_cast<std::size_t>(std::llround(o.clip_seconds * kSr));
-  if (o.clip_seconds > 0 && x.size() > want) {
-    // With members that read ahead (CO), crops come from where that much audio follows, if any does.
-    const std::size_t room = x.size() - want >= lookahead ? x.size() - want - lookahead : x.size() - want;
+  if (o.clip_seconds > 0 && usable > want) {
     Rng rng(derive_seed(o.seed, c.id, "crop"));
-    offset = uniform_index(rng, room + 1);
+    offset = uniform_index(rng, usable - want + 1);
     len = want;
   }
   org.audio = crop(x, offset, len);

@@ -18,15 +18,15 @@ struct Clip {
 };
 
 /// The original excerpt of a clip and its stem with the same crop; `after` / `vocals_after`: the source
-/// samples following the crop, as many as the grid's members look ahead (zeros past the source's end).
+/// samples following the crop, as many as the grid's members look ahead.
 struct Original {
   std::vector<float> audio, vocals, after, vocals_after;
   audio::Loudness loudness;
 };
 
-/// Decodes and crops the clip (a seeded excerpt of o.clip_seconds, drawn where `lookahead` more samples
-/// of the source follow it when the source is that long). Throws Error(input) naming the source when it is
-/// too short, silent or holds NaN.
+/// Decodes and crops the clip: a seeded excerpt of o.clip_seconds (0: the whole file) that `lookahead` more
+/// samples of the source follow (shortened to leave them where the source is short). Throws Error(input)
+/// naming the source when it is too short, silent or holds NaN.
 Original load_original(const Clip& c, const StageOptions& o, std::size_t lookahead);
 
 /// The excerpt with the first `lookahead` samples after it appended: what a member that reads ahead gets.

@@ -277,6 +277,17 @@ TEST(Degradations, ThroughTheStage) {
       for (std::size_t i = 0; i + kSr / 2 < a.size(); i += 97) ASSERT_NEAR(b[i] * g, a[i + kSr / 2], 1e-5) << i;
     }
   }
+  // Sources no longer than the excerpt: excerpts shortened to leave the largest offset's room after them.
+  io::write_file_atomic(root / "co.json", R"({"CO": [0.25, 0.5]})");
+  o.grid = (root / "co.json").string();
+  o.out = root / "run_co";
+  o.clip_seconds = 4.0;
+  run_transform_stage(o);
+  for (const auto& r : io::read_manifest(root / "run_co" / "manifest.csv")) {
+    ASSERT_TRUE(r.ok()) << r.setting << " " << r.error;
+    EXPECT_EQ(r.n_samples, 4 * kSr - kSr / 2) << r.setting;
+    if (!r.is_original()) EXPECT_NEAR(r.achieved, r.magnitude, 1.0 / kSr);
+  }
   if (!::testing::Test::HasFailure()) fs::remove_all(root);
 }
 
