@@ -137,8 +137,19 @@ RoundTrip codec_round_trip(const CodecSpec& s, const std::vector<float>& x, int 
   // The delay still in the output: what the decoder did not skip of the encoder's priming. Metadata alone
   // cannot say (Vorbis's depends on whether its first block is short or long), so it is measured: the
   // cross-correlation peak within the priming plus 4096 samples.
+  // A lag is only taken when it correlates clearly better than none: at low bit rates the peak of a codec
+  // that is already aligned (Opus, whose decoder skips its pre-skip) wanders by a few samples.
   const long reach = std::max(0, ec->initial_padding) + 4096;
-  const long delay = best_lag(x, out, reach);
+  const auto correlation = [&](long lag) {
+    double c = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const long j = static_cast<long>(i) + lag;
+      if (j >= 0 && j < static_cast<long>(out.size())) c += static_cast<double>(x[i]) * out[static_cast<std::size_t>(j)];
+    }
+    return c;
+  };
+  long delay = best_lag(x, out, reach);
+  if (delay != 0 && correlation(delay) < 1.2 * correlation(0)) delay = 0;
   std::vector<float> y(x.size(), 0.0f);
   for (std::size_t i = 0; i < y.size(); ++i) {
     const long j = static_cast<long>(i) + delay;

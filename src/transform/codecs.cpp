@@ -2,8 +2,8 @@
 // back) and Vorbis (libvorbis) round trips in memory at a bit rate in kb/s, as MP is for MP3: the encoder's
 // priming removed, exact length, aligned at lag 0. A bit rate is valid when the encoder opens with it at
 // the rate it works at and keeps it (no silent clamp). The manifest's `achieved` is the codec delay that was
-// measured and removed (samples at the rate the codec ran at: AAC 1024, Opus 312 at 48 kHz, Vorbis 0 or
-// 256 by its first block); the output is aligned with the input at lag 0 (tested).
+// measured and removed (samples at the rate the codec ran at: AAC 1024; Opus 0 (its decoder skips the
+// pre-skip) but up to 7 at 8 kb/s on some clips; Vorbis 0 or 256 by its first block); the output is aligned with the input at lag 0 (tested).
 #include <map>
 #include <memory>
 #include <mutex>
