@@ -1,11 +1,13 @@
 #pragma once
 /// Audio transformations of the paper (section 2.2 / Figure 3): pitch shift (PS), tempo shift (TS),
-/// pink noise (PN), environmental noise (EN), MP3 round trip (MP). Each is deterministic given
-/// (seed, input, magnitude). Members live in src/transform/<name>.cpp and are reached through the
-/// explicit registry table in src/transform/builtin.cpp.
+/// pink noise (PN), environmental noise (EN), MP3 round trip (MP); and degradations beyond it: filters (LP,
+/// HP, TB), gain staging (CL, CP, GN), reverberation (RV), other codecs (AC, OP, VB) and crop offsets (CO),
+/// docs/transforms.md. Each is deterministic given (seed, input, magnitude). Members live in
+/// src/transform/<name>.cpp and are reached through the explicit registry table in src/transform/builtin.cpp.
 ///
 /// Magnitudes: PS semitones, TS tempo ratio (> 1 = faster, shorter), PN/EN SNR in dB (RMS ratio of
-/// music to noise), MP bit rate in kb/s. All audio is mono float at nnr::audio::kSampleRate.
+/// music to noise), MP bit rate in kb/s; the others' units are in their table lines. All audio is mono
+/// float at nnr::audio::kSampleRate.
 
 #include <cmath>
 #include <cstdint>
