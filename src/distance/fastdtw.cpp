@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <utility>
 #include <vector>
@@ -74,7 +73,7 @@ Pyramid pyramid(const MatrixF& m, int radius) {
 // order, as the package's windows are); the level's cells row after row, from off[r].
 struct Workspace {
   std::vector<std::size_t> lo, hi, off;
-  std::vector<double> D, dt, ext;        // D and the frame distances dt per cell; ext: the row above, padded
+  std::vector<double> D, dt, ext;        // D and the frame distances dt per cell; ext: row 0's boundary D(0, .)
   std::vector<long> path_min, path_max;  // the path's column span per row (after backtrack)
   bool in_window(std::size_t r, std::size_t c) const { return c >= lo[r] && c <= hi[r]; }
 };
@@ -116,8 +115,7 @@ double windowed_dtw(const Seq& x, const Seq& y, Workspace& w, bool trace) {
   const std::size_t nx = x.n;
   // Row r's cells at D[off[r] ..], after one infinite slot (column lo[r] - 1) and followed by infinite
   // slots up to the next row's last column: so the next row reads the one above in place, column c at
-  // off[r] + c - lo[r] for every c in [lo[r + 1] - 1, hi[r + 1]] (lo never decreases). No copy: a vector
-  // copy of a row just stored by scalar writes would stall on store forwarding, once per row.
+  // off[r] + c - lo[r] for every c in [lo[r + 1] - 1, hi[r + 1]] (lo never decreases), with no per-row copy.
   w.off.resize(nx + 1);
   std::size_t end = 0;  // one past the last slot of the row laid out last
   for (std::size_t r = 0; r < nx; ++r) {
