@@ -44,9 +44,10 @@ MatrixD submatrix(const MatrixD& d, const Selection& s) {
 
 /// Every metric of the table with `scope` on the distances in `in` (its bootstrap options are set here from
 /// the cell's seed), one consistency row per result.
+/// `clips` names the input's rows (for per_clip.csv).
 void add_metric_rows(Rows& out, metrics::MetricScope scope, metrics::MetricInput in, const std::string& encoder,
                      const std::string& space, const std::string& da, const std::string& dl, const Setting& s,
-                     const EvaluateOptions& o, std::uint64_t seed) {
+                     const EvaluateOptions& o, std::uint64_t seed, const std::vector<std::string>& clips) {
   in.boot = boot(o, seed);
   in.boot_pooled = boot(o, seed, true);
   const MatrixD* d = in.space ? in.space : in.audio;
@@ -60,10 +61,22 @@ void add_metric_rows(Rows& out, metrics::MetricScope scope, metrics::MetricInput
   if (d->cols == 1)
     spdlog::warn("{}: {} {}: only 1 clip; C_W is 1 by construction and intervals are empty", kComponent, s.id,
                  what);
+  PerClipValues per_clip;
   for (const auto& m : metrics::metric_registry().entries())
     if (m.scope == scope)
-      for (const auto& r : metrics::compute_metric(m, in))
+      for (auto& r : metrics::compute_metric(m, in)) {
         add_consistency(out, encoder, m.name, space, da, dl, r.aggregation, s, r.estimate);
+        if (r.estimate.n == 0) out.undefined.insert(m.name + " (" + m.description + ")");
+        if (!r.per_clip.empty()) per_clip.emplace_back(m.name, std::move(r.per_clip));
+      }
+  add_per_clip(out, encoder, space, da, dl, s, clips, per_clip);
+}
+
+std::vector<std::string> clip_names(const Run& run, const std::vector<std::size_t>& rows) {
+  std::vector<std::string> names;
+  names.reserve(rows.size());
+  for (auto k : rows) names.push_back(run.clips[k]);
+  return names;
 }
 
 metrics::MetricInput within(const MatrixD& d, const std::vector<std::size_t>& own) {
@@ -152,7 +165,7 @@ AudioSpace audio_space(const Run& run, const Setting& og, const Setting& s, cons
     const auto sel = select(a_row, a_col);
     const auto d = submatrix(audio.back().d, sel);
     add_metric_rows(out, metrics::MetricScope::within, within(d, sel.own), "audio", "audio", spec.label, "", s, o,
-                    derive_seed(o.seed, "audio", spec.label, s.id));
+                    derive_seed(o.seed, "audio", spec.label, s.id), clip_names(run, sel.rows));
   }
   return a;
 }
@@ -198,7 +211,7 @@ void latent_space(const Run& run, const Setting& og, const Setting& s, const Eva
       const auto lsel = select(l_row, l_col);
       const auto ldw = submatrix(lat.d, lsel);
       add_metric_rows(out, metrics::MetricScope::within, within(ldw, lsel.own), e.name, "latent", "", dl, s, o,
-                      derive_seed(o.seed, e.name, dl, s.id));
+                      derive_seed(o.seed, e.name, dl, s.id), clip_names(run, lsel.rows));
     }
     const auto metrics_timed = out.times.scope("metrics/between");
     // Between spaces: clips available in both.
@@ -223,13 +236,14 @@ void latent_space(const Run& run, const Setting& og, const Setting& s, const Eva
       else if (!audio_sorted[t])
         audio_sorted[t] = std::make_shared<const metrics::SortedDistances>(ads[t]);
     });
+    const auto bclips = clip_names(run, bsel.rows);
     for (std::size_t ai = 0; ai < audio.size(); ++ai) {
       const auto& da = o.audio_distances[ai].label;
       auto in = between(ads[ai], ld, bsel.own);
       in.audio_sorted = audio_sorted[ai].get();
       in.latent_sorted = ld_sorted.get();
       add_metric_rows(out, metrics::MetricScope::between, in, e.name, "between", da, dl, s, o,
-                      derive_seed(o.seed, e.name, da, dl, s.id));
+                      derive_seed(o.seed, e.name, da, dl, s.id), bclips);
     }
   }
 }

@@ -5,12 +5,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cmath>
+
 #include "nnr/core/error.hpp"
 #include "nnr/core/parallel.hpp"
 #include "nnr/core/progress.hpp"
 #include "nnr/core/registry.hpp"
 #include "nnr/distance/distance.hpp"
 #include "nnr/io/atomic_file.hpp"
+#include "nnr/metrics/metric.hpp"
 #include "nnr/io/shard_files.hpp"
 #include "stage_steps.hpp"
 
@@ -45,7 +48,8 @@ const std::vector<std::string>& evaluate_config_keys() {
   static const std::vector<std::string> k = {"audio_distances", "latent_distances", "encoders", "clips",
                                              "max_clips", "bootstrap", "bootstrap_pooled", "level", "seed",
                                              "auc_drop_empty_tags", "nan_embeddings", "threads", "labels",
-                                             "subset", "clip_pattern"};
+                                             "subset", "clip_pattern", "breakdown_metrics",
+                                             "breakdown_thresholds", "permutations"};
   return k;
 }
 
@@ -93,12 +97,28 @@ void apply_evaluate_config(const io::Json& j, EvaluateOptions& o, const std::str
   o.nan_embeddings_error = nan == "error";
   o.threads = io::get_or(j, "threads", o.threads, ctx);
   o.labels = io::get_or(j, "labels", o.labels.string(), ctx);
+  o.breakdown_metrics = io::get_or(j, "breakdown_metrics", o.breakdown_metrics, ctx);
+  for (const auto& m : o.breakdown_metrics) {
+    const auto* e = metrics::metric_registry().try_find(m);
+    if (!e || !e->per_clip) {
+      std::string valid;
+      for (const auto& x : metrics::metric_registry().entries())
+        if (x.per_clip) valid += (valid.empty() ? "" : ", ") + x.name;
+      throw_config(ctx + ".breakdown_metrics: not a metric with per-clip values (value=" + m + "); valid: " + valid);
+    }
+  }
+  o.breakdown_thresholds = io::get_or(j, "breakdown_thresholds", o.breakdown_thresholds, ctx);
+  for (double t : o.breakdown_thresholds)
+    if (!std::isfinite(t)) throw_config(ctx + ".breakdown_thresholds: every threshold must be a finite number");
+  o.permutations = io::get_or(j, "permutations", o.permutations, ctx);
+  if (o.permutations < 0)
+    throw_config(ctx + ".permutations must be >= 0 (value=" + std::to_string(o.permutations) + ")");
   if (o.bootstrap < 0) throw_config(ctx + ".bootstrap must be >= 0 (value=" + std::to_string(o.bootstrap) + ")");
   if (!(o.level > 0 && o.level < 1)) throw_config(ctx + ".level must be in (0, 1)");
 }
 
-EvaluateSummary merge_shards(const fs::path& run) {
-  return detail::merge_count(run, io::pick_shard_count(detail::consistency_csv(run), 0, detail::kComponent));
+EvaluateSummary merge_shards(const fs::path& run, const EvaluateOptions& o) {
+  return detail::merge_count(run, io::pick_shard_count(detail::consistency_csv(run), 0, detail::kComponent), o);
 }
 
 namespace {
@@ -141,7 +161,7 @@ EvaluateSummary run_evaluate(const EvaluateOptions& o, const Backend& backend) {
     const fs::path out = output_dir(o);
     io::clean_stage_temps(kComponent, {}, {out / "results", out / "features", out / "distances"});
   }
-  if (o.merge) return merge_shards(output_dir(o));
+  if (o.merge) return merge_shards(output_dir(o), o);
   const Run run = load_run(o, o.rows.whole());
   for (const auto& d : o.audio_distances) backend.check_sequence_distance(d);
   const Range range = shard_range(run.settings.size(), o.shard);
@@ -167,22 +187,27 @@ EvaluateSummary run_evaluate(const EvaluateOptions& o, const Backend& backend) {
     spdlog::warn("{}: {} has no clip to score in some settings (no labels or vocal stems among the evaluated "
                  "clips); those rows are left out of performance.csv",
                  kComponent, what);
+  for (const auto& what : rows.undefined)
+    spdlog::warn("{}: {} is defined on no clip in some cells ({} clips evaluated); its value there is nan "
+                 "with n = 0", kComponent, what, run.clips.size());
   EvaluateSummary sum;
   sum.settings = range.size();
   if (o.dry_run) return sum;
   if (o.shard.whole()) {
-    sum = write_final(run.out, rows.consistency.str(), rows.performance.str());
+    sum = write_final(run.out, {rows.consistency.str(), rows.performance.str(), rows.per_clip.str()}, o);
     sum.settings = range.size();
     return sum;
   }
   // One shard's part; the call that finds every part present merges (nnr/io/shard_files.hpp).
   io::write_file_atomic(io::shard_path(consistency_csv(run.out), o.shard), rows.consistency.str());
   io::write_file_atomic(io::shard_path(performance_csv(run.out), o.shard), rows.performance.str());
+  io::write_file_atomic(io::shard_path(per_clip_csv(run.out), o.shard), rows.per_clip.str());
   sum.consistency_rows = rows.consistency.rows();
   sum.performance_rows = rows.performance.rows();
   if (io::missing_shards(consistency_csv(run.out), o.shard.count).empty() &&
-      io::missing_shards(performance_csv(run.out), o.shard.count).empty()) {
-    auto merged = merge_count(run.out, o.shard.count);
+      io::missing_shards(performance_csv(run.out), o.shard.count).empty() &&
+      io::missing_shards(per_clip_csv(run.out), o.shard.count).empty()) {
+    auto merged = merge_count(run.out, o.shard.count, o);
     merged.settings = range.size();
     return merged;
   }

@@ -1,5 +1,7 @@
 #include "results.hpp"
 
+#include "per_clip.hpp"
+
 #include "nnr/distance/distance.hpp"
 #include "nnr/io/atomic_file.hpp"
 #include "nnr/io/json.hpp"
@@ -23,7 +25,8 @@ io::Json families_json() {
   j["transforms"] = transform::transform_labels_json();
   for (const auto& m : metrics::metric_registry().entries())
     j["metrics"].push_back({{"name", m.name}, {"label", m.label}, {"description", m.description},
-                            {"scope", m.scope == metrics::MetricScope::within ? "within" : "between"}});
+                            {"scope", m.scope == metrics::MetricScope::within ? "within" : "between"},
+                            {"higher_is_better", m.higher_is_better}, {"per_clip", m.per_clip}});
   for (const auto& t : tasks::task_registry().entries())
     j["tasks"].push_back({{"name", t.name}, {"label", t.label}, {"description", t.description},
                           {"metric", t.metric}, {"metric_label", t.metric_label},
@@ -66,17 +69,22 @@ metrics::BootstrapOptions boot(const EvaluateOptions& o, std::uint64_t seed, boo
 
 std::filesystem::path consistency_csv(const std::filesystem::path& out) { return out / "results" / "consistency.csv"; }
 std::filesystem::path performance_csv(const std::filesystem::path& out) { return out / "results" / "performance.csv"; }
+std::filesystem::path per_clip_csv(const std::filesystem::path& out) { return out / "results" / "per_clip.csv"; }
 
-EvaluateSummary write_final(const std::filesystem::path& out, const std::string& consistency,
-                            const std::string& performance) {
+EvaluateSummary write_final(const std::filesystem::path& out, const ResultTexts& texts, const EvaluateOptions& o) {
   EvaluateSummary sum;
   sum.consistency_csv = consistency_csv(out);
   sum.performance_csv = performance_csv(out);
   sum.summary_md = out / "results" / "summary.md";
-  io::write_file_atomic(sum.consistency_csv, consistency);
-  io::write_file_atomic(sum.performance_csv, performance);
-  const auto ct = io::parse_csv(consistency, sum.consistency_csv.string());
-  const auto pt = io::parse_csv(performance, sum.performance_csv.string());
+  io::write_file_atomic(sum.consistency_csv, texts.consistency);
+  io::write_file_atomic(sum.performance_csv, texts.performance);
+  io::write_file_atomic(per_clip_csv(out), texts.per_clip);
+  // What needs every setting: breakdown magnitudes and paired comparisons, from the per-clip values.
+  const auto per_clip = index_per_clip(io::parse_csv(texts.per_clip, per_clip_csv(out).string()));
+  io::write_file_atomic(out / "results" / "breakdown.csv", breakdown_csv(per_clip, o));
+  io::write_file_atomic(out / "results" / "paired.csv", paired_csv(per_clip, o));
+  const auto ct = io::parse_csv(texts.consistency, sum.consistency_csv.string());
+  const auto pt = io::parse_csv(texts.performance, sum.performance_csv.string());
   sum.consistency_rows = ct.rows.size();
   sum.performance_rows = pt.rows.size();
   sum.summary_markdown = summary_markdown(ct, pt);
@@ -86,9 +94,12 @@ EvaluateSummary write_final(const std::filesystem::path& out, const std::string&
   return sum;
 }
 
-EvaluateSummary merge_count(const std::filesystem::path& out, int count) {
-  return write_final(out, io::merge_csv_shards(consistency_csv(out), count, kComponent),
-                     io::merge_csv_shards(performance_csv(out), count, kComponent));
+EvaluateSummary merge_count(const std::filesystem::path& out, int count, const EvaluateOptions& o) {
+  return write_final(out,
+                     {io::merge_csv_shards(consistency_csv(out), count, kComponent),
+                      io::merge_csv_shards(performance_csv(out), count, kComponent),
+                      io::merge_csv_shards(per_clip_csv(out), count, kComponent)},
+                     o);
 }
 
 }  // namespace nnr::eval::detail

@@ -15,7 +15,9 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-std::vector<std::size_t> own_or_identity(const std::vector<std::size_t>& own, const MatrixD& d) {
+}  // namespace
+
+std::vector<std::size_t> own_columns(const std::vector<std::size_t>& own, const MatrixD& d) {
   if (own.empty()) {
     if (d.rows > d.cols)
       throw_input("metrics: distance matrix has more rows than columns and no own-original index (shape=" +
@@ -31,6 +33,8 @@ std::vector<std::size_t> own_or_identity(const std::vector<std::size_t>& own, co
     if (o >= d.cols) throw_input("metrics: own-original column out of range (own=" + std::to_string(o) + ")");
   return own;
 }
+
+namespace {
 
 void check_same_shape(const MatrixD& a, const MatrixD& b, const char* what) {
   if (a.rows != b.rows || a.cols != b.cols)
@@ -63,7 +67,7 @@ double pearson(const double* x, const double* y, std::size_t n) {
 
 std::vector<std::uint8_t> delta(const MatrixD& d, const std::vector<std::size_t>& own_in) {
   if (d.cols == 0) throw_input("metrics: delta needs at least one original (N=0)");
-  const auto own = own_or_identity(own_in, d);
+  const auto own = own_columns(own_in, d);
   std::vector<std::uint8_t> out(d.rows, 1);
   for (std::size_t i = 0; i < d.rows; ++i) {
     const double* r = d.row(i);
@@ -125,7 +129,7 @@ double spearman(const double* x, const double* y, std::size_t n) {
 std::vector<double> per_clip_spearman(const MatrixD& audio, const MatrixD& latent,
                                       const std::vector<std::size_t>& own_in, int threads) {
   check_same_shape(audio, latent, "per-clip Spearman");
-  const auto own = own_or_identity(own_in, audio);
+  const auto own = own_columns(own_in, audio);
   std::vector<double> out(audio.rows, kNaN);
   parallel_for(0, audio.rows, threads, [&](std::size_t i) {
     std::vector<double> a, l;

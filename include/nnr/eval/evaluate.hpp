@@ -60,6 +60,11 @@ struct EvaluateOptions {
   int bootstrap = 1000;                ///< resamples B for every interval; 0 = no intervals
   int bootstrap_pooled = -1;           ///< B for pooled C^B_ρ (costs O(B·C²)); -1 = same as bootstrap
   double level = 0.95;                 ///< interval coverage
+  /// Breakdown magnitudes (results/breakdown.csv): the per-clip metrics and the thresholds their mean is
+  /// followed down to along each transform's grid.
+  std::vector<std::string> breakdown_metrics = {"C_W", "recall_at_1"};
+  std::vector<double> breakdown_thresholds = {0.9, 0.5};
+  int permutations = 10000;            ///< sign flips of each paired comparison (results/paired.csv); 0 = no p
   std::uint64_t seed = 20191021;       ///< run seed; each statistic's seed derives from it and its names
   bool auc_drop_empty_tags = false;    ///< AT: drop tags with no positive among the clips (the paper's code)
   std::filesystem::path labels;       ///< labels CSV; "" = RUN_DIR/labels.csv if present
@@ -83,7 +88,8 @@ std::filesystem::path output_dir(const EvaluateOptions& options);
 
 /// Keys accepted in the config's "evaluate" section: audio_distances (list of names or objects
 /// {"name":..., "label":..., <params>}), latent_distances, encoders, clips, max_clips, clip_pattern, subset, bootstrap,
-/// bootstrap_pooled, level, seed, auc_drop_empty_tags, nan_embeddings ("exclude"|"error"), threads, labels.
+/// bootstrap_pooled, level, seed, auc_drop_empty_tags, nan_embeddings ("exclude"|"error"), threads, labels,
+/// breakdown_metrics, breakdown_thresholds, permutations.
 const std::vector<std::string>& evaluate_config_keys();
 
 /// Applies an "evaluate" config section onto `options` (check_keys first; `context` names the file).
@@ -119,7 +125,8 @@ EvaluateSummary run_evaluate(const EvaluateOptions& options, const Backend& back
 
 /// Concatenates results/shards/*.<i>-of-<n>.csv (all i present) into the full CSVs and summary.
 /// Throws Error(io) listing missing shards.
-EvaluateSummary merge_shards(const std::filesystem::path& run_dir);
+/// `options` gives the breakdown and paired tables' bootstrap, seed and keys.
+EvaluateSummary merge_shards(const std::filesystem::path& run_dir, const EvaluateOptions& options = {});
 
 /// Markdown tables: per consistency measure, mean value per encoder (rows) and transform (columns,
 /// averaged over magnitudes; OG separately; "all" = mean over every non-OG setting); then performance.
@@ -128,5 +135,9 @@ std::string summary_markdown(const io::CsvTable& consistency, const io::CsvTable
 /// Column names of the output CSVs.
 const std::vector<std::string>& consistency_columns();
 const std::vector<std::string>& performance_columns();
+/// results/per_clip.csv: encoder, space, distance_audio, distance_latent, transform, magnitude, setting,
+/// clip_id, then one column per metric with per-clip values (the metric table's order; blank where the
+/// metric does not apply, e.g. between-space metrics on a within-space row).
+const std::vector<std::string>& per_clip_columns();
 
 }  // namespace nnr::eval

@@ -20,6 +20,10 @@
 
 namespace nnr::metrics {
 
+/// The own-original column of every row: `own` checked (size Q, entries < N), or the identity when it is
+/// empty (then Q <= N is required). Throws Error(input).
+std::vector<std::size_t> own_columns(const std::vector<std::size_t>& own, const MatrixD& d);
+
 /// δ per row (0 or 1). Throws Error(input) if own.size() != Q or an own index is >= N, or N == 0.
 std::vector<std::uint8_t> delta(const MatrixD& d, const std::vector<std::size_t>& own = {});
 

@@ -85,6 +85,9 @@ struct TransformEntry : EntryBase {
   /// false: the stage stores the output as is, without matching the original's loudness (a gain offset
   /// exists to change the level).
   bool loudness_match = true;
+  /// Which way the transformation grows stronger, for breakdown magnitudes: 0 away from `identity` on both
+  /// sides (PS, TS), -1 towards lower magnitudes (SNR, bit rate, cut-off), +1 towards higher (RT60).
+  int stronger = 0;
 };
 
 /// The registry, in canonical grid order: PS, TS, PN, EN, MP.
@@ -98,7 +101,7 @@ std::string valid_transform_codes();
 std::unique_ptr<Transform> make_transform(const std::string& code_or_name, const TransformOptions& opt);
 
 /// The transform table as JSON for figures and reports: a list of {code, name, label, axis, identity, ticks,
-/// achieved, loudness_match}.
+/// stronger, achieved, loudness_match}.
 nlohmann::json transform_labels_json();
 
 /// Gaussian noise with power spectral density ~ 1/f^exponent (1 = pink: -3.01 dB/octave), zero mean, unit

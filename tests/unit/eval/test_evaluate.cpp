@@ -199,6 +199,58 @@ TEST(Evaluate, ConsistencyRowsOnSyntheticRun) {
   EXPECT_NE(sum.summary_markdown.find("| audio |"), std::string::npos);
 }
 
+TEST(Evaluate, PerClipValuesBreakdownAndPairedComparisons) {
+  const auto run = make_run("graded");
+  auto o = options(run);
+  o.permutations = 2000;
+  nnr::eval::run_evaluate(o, fake_backend());
+  const auto pc = nnr::io::read_csv(run / "results" / "per_clip.csv");
+  EXPECT_EQ(pc.header, nnr::eval::per_clip_columns());
+  // The per-clip values average to the consistency rows' values, cell by cell.
+  const auto ct = nnr::io::read_csv(run / "results" / "consistency.csv");
+  const auto crow = index_rows(ct, "encoder,metric,aggregation,space,distance_audio,distance_latent,setting");
+  std::map<std::string, std::pair<double, int>> sums;
+  for (const auto& r : pc.rows)
+    for (const char* m : {"C_W", "own_rank", "margin", "C_B_acc", "C_B_rho"}) {
+      const auto& v = r[pc.column(m)];
+      if (v.empty() || v == "nan") continue;
+      const std::string agg = std::string(m) == "C_B_rho" ? "per_clip" : "mean";
+      auto& s = sums[r[pc.column("encoder")] + "|" + m + "|" + agg + "|" + r[pc.column("space")] + "|" +
+                     r[pc.column("distance_audio")] + "|" + r[pc.column("distance_latent")] + "|" +
+                     r[pc.column("setting")] + "|"];
+      s.first += std::stod(v);
+      s.second += 1;
+    }
+  ASSERT_GT(sums.size(), 20u);
+  for (const auto& [k, s] : sums)
+    EXPECT_NEAR(s.first / s.second, std::stod(crow.at(k)[ct.column("value")]), 1e-12) << k;
+  // Breakdown: PN walks down from its weakest SNR (20 dB) to -10 dB; the identity embedding stays above
+  // 0.5 there or breaks on the grid, and every row says which.
+  const auto bd = nnr::io::read_csv(run / "results" / "breakdown.csv");
+  ASSERT_FALSE(bd.rows.empty());
+  for (const auto& r : bd.rows) {
+    EXPECT_EQ(r[bd.column("transform")], "PN");
+    EXPECT_EQ(r[bd.column("direction")], "down");
+    EXPECT_EQ(r[bd.column("grid_first")], "20");
+    EXPECT_EQ(r[bd.column("grid_last")], "-10");
+    const auto& st = r[bd.column("status")];
+    EXPECT_TRUE(st == "reached" || st == "not_reached" || st == "before_grid") << st;
+    if (st == "reached") {
+      const double m = std::stod(r[bd.column("magnitude")]);
+      EXPECT_LE(m, 20);
+      EXPECT_GE(m, -10);
+    }
+  }
+  // Paired: identity against random on the same clips. The identity embedding ranks its own original
+  // first far more often; the difference is positive, its interval excludes 0 (or p is small).
+  const auto pr = nnr::io::read_csv(run / "results" / "paired.csv");
+  const auto prow = index_rows(pr, "metric,space,distance_latent,transform,encoder_a,encoder_b");
+  const auto& mrr = prow.at("MRR|latent|euclidean|all|identity|random|");
+  EXPECT_GT(std::stod(mrr[pr.column("difference")]), 0.0);
+  EXPECT_GE(std::stod(mrr[pr.column("p_holm")]), std::stod(mrr[pr.column("p_value")]));
+  EXPECT_EQ(mrr[pr.column("n")], "6");
+}
+
 TEST(Evaluate, PerformanceRows) {
   const auto run = make_run("perf");
   nnr::eval::run_evaluate(options(run), fake_backend());
@@ -221,6 +273,8 @@ TEST(Evaluate, ShardsMergeByteIdenticalAndResume) {
   nnr::eval::run_evaluate(o, fake_backend());
   const auto whole_c = nnr::io::read_file(run / "results" / "consistency.csv");
   const auto whole_p = nnr::io::read_file(run / "results" / "performance.csv");
+  std::map<std::string, std::string> whole_x;  // the tables built across settings
+  for (const char* f : {"per_clip.csv", "breakdown.csv", "paired.csv"}) whole_x[f] = nnr::io::read_file(run / "results" / f);
   // Resume: every distance matrix is on disk, nothing is recomputed.
   g_sequence_calls = 0;
   nnr::eval::run_evaluate(o, fake_backend());
@@ -235,6 +289,7 @@ TEST(Evaluate, ShardsMergeByteIdenticalAndResume) {
   }
   EXPECT_EQ(nnr::io::read_file(run / "results" / "consistency.csv"), whole_c);
   EXPECT_EQ(nnr::io::read_file(run / "results" / "performance.csv"), whole_p);
+  for (const auto& [f, text] : whole_x) EXPECT_EQ(nnr::io::read_file(run / "results" / f), text) << f;
   fs::remove(run / "results" / "consistency.csv");
   nnr::eval::EvaluateOptions m;
   m.run_dir = run;
@@ -292,7 +347,11 @@ TEST(Evaluate, ClipSubset) {
   o.clips = {"c1", "c3", "c4"};
   nnr::eval::run_evaluate(o, fake_backend());
   const auto t = nnr::io::read_csv(run / "results" / "consistency.csv");
-  for (const auto& r : t.rows) EXPECT_EQ(r[t.column("n")], "3");
+  for (const auto& r : t.rows) {
+    // Trustworthiness and continuity need k < N / 2 (k = 5): undefined on 3 clips, so over no clip.
+    const auto& m = r[t.column("metric")];
+    EXPECT_EQ(r[t.column("n")], m == "trustworthiness" || m == "continuity" ? "0" : "3") << m;
+  }
   const auto d = nnr::io::read_npy<double>(run / "distances" / "audio" / "meanvec" / "OG" / "0.npy");
   EXPECT_EQ(d.shape, (std::vector<std::size_t>{3, 3}));
   o.clips = {"nope"};
