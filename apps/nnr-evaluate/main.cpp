@@ -18,7 +18,10 @@ int body(int argc, char** argv) {
   std::string help =
       "nnr-evaluate: within- and between-space distance consistency and task performance for every transform "
       "setting of a run directory; writes RUN_DIR/distances/ and RUN_DIR/results/{consistency,performance}.csv, "
-      "summary.md, families.json\n\nMetrics (one results/consistency.csv row per result):\n" +
+      "summary.md, families.json, and from the per-clip values (per_clip.csv) breakdown.csv (the magnitude where "
+      "C_W and recall@k fall below 0.9 and 0.5; config keys breakdown_metrics, breakdown_thresholds) and "
+      "paired.csv (encoder A - B on the same clips: paired bootstrap interval, sign-flip permutation p, Holm)"
+      "\n\nMetrics (one results/consistency.csv row per result):\n" +
       nnr::metrics::metric_registry().help();
   CLI::App app{help};
   nnr::apps::CommonOptions common;
@@ -32,6 +35,10 @@ int body(int argc, char** argv) {
                      nnr::distance::sequence_distance_registry().help());
   app.add_option("--latent-distances", latent, "comma-separated latent distances (default euclidean,cosine); available:\n" +
                      nnr::distance::vector_distance_registry().help());
+  int permutations = -1;
+  app.add_option("--permutations", permutations,
+                 "sign flips per paired comparison in results/paired.csv (default 10000; 0 = no p-values)")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--labels", labels, "clip_id,instrument,tags CSV for AT/IR performance (default RUN_DIR/labels.csv)");
   std::string subset, pattern;
   app.add_option("--subset", subset,
@@ -76,6 +83,7 @@ int body(int argc, char** argv) {
     nnr::eval::apply_evaluate_config(j, o, "--latent-distances");
   }
   if (bootstrap >= 0) o.bootstrap = bootstrap;
+  if (permutations >= 0) o.permutations = permutations;
   if (!labels.empty()) o.labels = labels;
   if (!subset.empty()) o.subset = subset;
   if (!pattern.empty()) o.clip_pattern = pattern;

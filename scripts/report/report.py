@@ -5,9 +5,11 @@
 
 Runs, in order (each only when its inputs changed since the last report):
   1. the section 5 analysis in R (scripts/report/analysis.R -> RUN_DIR/results/analysis/),
-  2. Figures 4, 6, 7, 10 (scripts/plot_results.py) and 5, 8, 9, 11-14 (scripts/report/figures.py) -> figures/,
+  2. Figures 4, 6, 7, 10 (scripts/plot_results.py), 5, 8, 9, 11-14 (scripts/report/figures.py) and the
+     breakdown, graded and paired figures (scripts/report/neighbourhood.py) -> figures/,
   3. RUN_DIR/report/index.html: the run's configuration and versions, the task-performance and consistency
-     tables, the analysis text and tables, and every figure with its caption, the PNGs embedded (data: URIs),
+     tables, the analysis text and tables, the breakdown table and paired matrices, and every figure with its
+     caption, the PNGs embedded (data: URIs),
      so the one file can be mailed.
 A rerun with nothing changed only compares a fingerprint of the inputs (RUN_DIR/report/inputs.sha256) and
 exits. Errors: one line naming the file and the fix; exit 1 (bad input) or 2 (nothing to report).
@@ -51,12 +53,22 @@ CAPTIONS = {
                              "distance pair, 95 % bootstrap intervals.",
     "fig14_tsne_vs": "Figure 14. t-SNE of the VS embeddings of the originals, coloured by the vocal stem's level "
                      "(left) and by source track (right).",
+    "fig_graded_latent": "Graded neighbourhood measures (beyond the paper): mean reciprocal rank, recall@5 and "
+                         "@10 and the normalised margin of the own original in the latent space, trustworthiness "
+                         "and continuity (k = 5) between the audio and latent spaces, by transformation and "
+                         "magnitude; bands: 95 % bootstrap intervals.",
+    "fig_breakdown": "Breakdown magnitudes (beyond the paper): the magnitude at which latent C^W (= recall@1) falls "
+                     "below 0.9 and 0.5, walking outward from the original, per encoder, transformation and "
+                     "direction; bars: 95 % bootstrap intervals over clips (results/breakdown.csv).",
+    "fig_paired": "Paired comparisons (beyond the paper): row encoder minus column encoder on the same clips, "
+                  "over every transformed setting; stars: Holm-corrected paired permutation p (results/paired.csv).",
     "fig_summary_consistency": "Summary. Mean over magnitudes of latent C^W, C^B_acc and C^B_rho per encoder and "
                                "transformation.",
 }
 ORDER = ["fig4_performance", "fig5_performance_emm", "fig6_cw_audio", "fig7_cw_latent", "fig8_cw_latent_emm",
          "fig9_tsne", "fig10_cb", "fig11_between_emm", "fig12_smallest", "fig13_cb_rho_original", "fig14_tsne_vs",
          "fig_summary_consistency"]
+BEYOND = ["fig_breakdown", "fig_graded_latent", "fig_paired"]  # drawn in their own section
 
 
 class ReportError(Exception):
@@ -86,12 +98,12 @@ def fingerprint(run):
     """Hash of every input of the report (results, manifest, embeddings' size+mtime, config, the scripts)."""
     h = hashlib.sha256()
     files = [os.path.join(run, "results", f) for f in ("consistency.csv", "performance.csv", "summary.md",
-                                                        "families.json")]
+                                                        "families.json", "breakdown.csv", "paired.csv")]
     files += [os.path.join(run, "manifest.csv"), os.path.join(run, "config.json")]
     emb = os.path.join(run, "embeddings")
     if os.path.isdir(emb):
         files += sorted(os.path.join(emb, f) for f in os.listdir(emb))
-    files += [os.path.join(HERE, f) for f in ("analysis.R", "figures.py", "report.py")]
+    files += [os.path.join(HERE, f) for f in ("analysis.R", "figures.py", "report.py", "neighbourhood.py")]
     files += [os.path.join(SCRIPTS, "plot_results.py")]
     for f in files:
         h.update(f.encode())
@@ -130,7 +142,9 @@ def figures(run, formats):
     py = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
     rc1, _ = run_step([py, os.path.join(SCRIPTS, "plot_results.py"), run, "--formats", formats], "figures 4, 6, 7, 10")
     rc2, _ = run_step([py, os.path.join(HERE, "figures.py"), run, "--formats", formats], "figures 5, 8, 9, 11-14")
-    if rc1 == 1 or rc2 == 1:
+    rc3, _ = run_step([py, os.path.join(HERE, "neighbourhood.py"), run, "--formats", formats],
+                      "breakdown, graded and paired figures")
+    if rc1 == 1 or rc2 == 1 or rc3 == 1:
         raise ReportError("drawing the figures failed (see the lines above)")
 
 
@@ -187,6 +201,63 @@ def figure_html(path, stem):
             f"<figcaption>{html.escape(cap)} <span class=\"file\">figures/{stem}.png, .pdf</span></figcaption></figure>")
 
 
+def beyond_section(res, pngs):
+    """The breakdown table and figure, the graded measures' figure and the paired matrices (issue 12)."""
+    import pandas as pd
+
+    sys.path.insert(0, HERE)
+    import neighbourhood as nb
+
+    body = []
+    bd = nb.read(os.path.join(res, "breakdown.csv"))
+    if bd is not None and not bd.empty:
+        table, dl = nb.breakdown_table(bd)
+        body.append("<h3>Breakdown magnitudes</h3><p>How strong must a transformation be before an encoder forgets "
+                    "its clip? Walking outward from the original along each transformation's grid, the magnitude "
+                    f"at which the latent-space ({html.escape(dl)}) C<sup>W</sup> and recall@5 fall below each "
+                    "threshold, by linear interpolation between grid points, with a 95 % bootstrap interval over "
+                    "clips. Recall@1 equals C<sup>W</sup> clip by clip (both count a tie against the own original), "
+                    "so its magnitudes are the same; results/breakdown.csv has every metric, space and distance."
+                    "</p>")
+        body.append(table.to_html(index=False, border=0, na_rep="", classes="breakdown"))
+    if "fig_breakdown" in pngs:
+        body.append(figure_html(pngs["fig_breakdown"], "fig_breakdown"))
+    if "fig_graded_latent" in pngs:
+        body.append("<h3>Graded measures</h3>" + figure_html(pngs["fig_graded_latent"], "fig_graded_latent"))
+    pdf = nb.read(os.path.join(res, "paired.csv"))
+    if pdf is not None and not pdf.empty:
+        body.append("<h3>Paired comparisons</h3><p>Row encoder minus column encoder on the same clips, over every "
+                    "transformed setting (each clip's value averaged over the settings first): mean difference, "
+                    "95 % paired bootstrap interval, and stars for the paired sign-flip permutation p after Holm's "
+                    "correction over the encoder pairs of the matrix (* &lt; 0.05, ** &lt; 0.01, *** &lt; 0.001). "
+                    "Per transformation: results/paired.csv.</p>")
+        for m in nb.PAIRED_MEASURES:
+            for space in ("latent", "between"):
+                cell = nb.paired_cell_of(space, pdf[pdf["metric"] == m])
+                if not cell:
+                    continue
+                encs, cells = nb.paired_matrix(pdf, m, space, *cell)
+                where = cell[1] if space == "latent" else f"{cell[0]} x {cell[1]}"
+                head = "".join(f"<th>{html.escape(e.upper())}</th>" for e in encs)
+                rows = []
+                for a in encs:
+                    tds = []
+                    for b in encs:
+                        if b not in cells[a]:
+                            tds.append("<td></td>")
+                            continue
+                        d, p, lo, hi = cells[a][b]
+                        tds.append(f'<td title="95 % CI {lo:+.3f} to {hi:+.3f}, Holm p {p:.3g}">{d:+.3f}'
+                                   f"{html.escape(nb.stars(p))}</td>")
+                    rows.append(f"<tr><th>{html.escape(a.upper())}</th>{''.join(tds)}</tr>")
+                body.append(f'<table class="paired"><caption>{html.escape(m)} ({html.escape(space)}, '
+                            f"{html.escape(where)})</caption><thead><tr><th></th>{head}</tr></thead>"
+                            f"<tbody>{''.join(rows)}</tbody></table>")
+    if "fig_paired" in pngs:
+        body.append(figure_html(pngs["fig_paired"], "fig_paired"))
+    return "".join(body)
+
+
 def build_page(run, skipped):
     res = os.path.join(run, "results")
     fig_dir = os.path.join(run, "figures")
@@ -238,6 +309,9 @@ def build_page(run, skipped):
         body += "<details><summary>Pairwise contrasts (Tukey)</summary>" + csv_table(os.path.join(an, "contrasts.csv")) + \
                 "</details><details><summary>Smooth terms</summary>" + csv_table(os.path.join(an, "smooths.csv")) + "</details>"
         section("analysis", "Analysis (paper section 5: GAMs, ANOVA, marginal means)", body)
+    beyond = beyond_section(res, pngs)
+    if beyond:
+        section("beyond", "Beyond the paper: graded neighbourhoods, breakdown magnitudes, paired comparisons", beyond)
     figs = "".join(figure_html(pngs[s], s) for s in stems)
     if skipped:
         figs += "<h3>Not drawn</h3><ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in skipped) + "</ul>"
@@ -246,7 +320,8 @@ def build_page(run, skipped):
 table{border-collapse:collapse;font-size:0.85em;margin:0.6em 0}td,th{border-bottom:1px solid #ddd;padding:2px 8px;
 text-align:right}th{background:#f4f4f4}figure{margin:1.5em 0}img.figure{max-width:100%;border:1px solid #eee}
 figcaption{font-size:0.9em;color:#333}.file{color:#888;font-size:0.85em}pre{background:#f7f7f7;padding:0.6em;
-overflow:auto;font-size:0.8em}code{font-size:0.9em}"""
+overflow:auto;font-size:0.8em}table.paired{display:inline-table;margin:0.6em 1.2em 0.6em 0;vertical-align:top}
+table.paired caption{font-size:0.9em;text-align:left;font-weight:bold}code{font-size:0.9em}"""
     # A self-check a browser test (and a reader) can see: every figure decoded, every in-page link resolves.
     check = """<script>window.addEventListener('load',function(){var imgs=[].slice.call(document.images);
 var ok=imgs.filter(function(i){return i.complete&&i.naturalWidth>0}).length;var bad=[].slice.call(

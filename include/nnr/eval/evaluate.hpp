@@ -62,7 +62,7 @@ struct EvaluateOptions {
   double level = 0.95;                 ///< interval coverage
   /// Breakdown magnitudes (results/breakdown.csv): the per-clip metrics and the thresholds their mean is
   /// followed down to along each transform's grid.
-  std::vector<std::string> breakdown_metrics = {"C_W", "recall_at_1"};
+  std::vector<std::string> breakdown_metrics = {"C_W", "recall_at_1", "recall_at_5"};
   std::vector<double> breakdown_thresholds = {0.9, 0.5};
   int permutations = 10000;            ///< sign flips of each paired comparison (results/paired.csv); 0 = no p
   std::uint64_t seed = 20191021;       ///< run seed; each statistic's seed derives from it and its names

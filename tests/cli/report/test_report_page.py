@@ -68,16 +68,46 @@ def make_run(d, rng):
             for dl in ("euclidean", "cosine"):
                 v = float(np.clip(b - 0.5 * s * b + rng.normal(0, 0.01), 0, 1))
                 cons.append(f"{e},C_W,latent,,{dl},mean,{t},{m:g},{sid},{v:.4f},{v-0.05:.4f},{v+0.05:.4f},40")
+                for g in ("MRR", "recall_at_5", "recall_at_10", "margin"):  # graded measures: C^W-like
+                    gv = min(1.0, v + (0.1 if g != "margin" else -0.5))
+                    cons.append(f"{e},{g},latent,,{dl},mean,{t},{m:g},{sid},{gv:.4f},{gv-0.05:.4f},{gv+0.05:.4f},40")
                 for da in ("dtw", "simple"):
                     a = float(np.clip(0.5 + 0.3 * s + rng.normal(0, 0.01), 0, 1))
                     r = float(b - 0.1 + rng.normal(0, 0.01))
                     cons.append(f"{e},C_B_acc,between,{da},{dl},mean,{t},{m:g},{sid},{a:.4f},{a-0.05:.4f},{a+0.05:.4f},40")
+                    for g in ("trustworthiness", "continuity"):
+                        cons.append(f"{e},{g},between,{da},{dl},mean,{t},{m:g},{sid},{a:.4f},{a-0.05:.4f},{a+0.05:.4f},40")
                     for agg in ("per_clip", "pooled"):
                         cons.append(f"{e},C_B_rho,between,{da},{dl},{agg},{t},{m:g},{sid},{r:.4f},{r-0.05:.4f},{r+0.05:.4f},40")
         for task, metric, good in (("at", "auc_c", 0.85), ("ae", "mse", 0.3)):
             for enc, off in ((task, 0.0), ("mfcc", -0.1 if metric == "auc_c" else 0.6)):
                 v = good + off + (-0.2 * s if metric == "auc_c" else 0.3 * s) + rng.normal(0, 0.005)
                 perf.append(f"{task},{enc},{metric},{t},{m:g},{sid},{v:.4f},{v-0.02:.4f},{v+0.02:.4f},40")
+    # Breakdown magnitudes (planted: MFCC holds on furthest) and paired comparisons, as nnr-evaluate writes them.
+    bd = ["encoder,space,distance_audio,distance_latent,metric,transform,direction,threshold,magnitude,ci_low,"
+          "ci_high,n,status,grid_first,grid_last"]
+    for e, b in base.items():
+        for metric in ("C_W", "recall_at_1", "recall_at_5"):
+            for th in (0.9, 0.5):
+                reach = 12 * b * (1.5 if th == 0.5 else 1.0)
+                st = "reached" if reach < 12 else "not_reached"
+                mag = f"{reach:.3f},{reach * 0.8:.3f},{reach * 1.2:.3f}" if st == "reached" else "nan,nan,nan"
+                bd.append(f"{e},latent,,euclidean,{metric},PS,up,{th},{mag},40,{st},0.25,12")
+                bd.append(f"{e},latent,,euclidean,{metric},PN,down,{th},{30 - 40 * (1 - b):.3f},"
+                          f"{29 - 40 * (1 - b):.3f},{31 - 40 * (1 - b):.3f},40,reached,30,-15")
+    with open(os.path.join(d, "results", "breakdown.csv"), "w") as f:
+        f.write("\n".join(bd) + "\n")
+    pc = ["metric,space,distance_audio,distance_latent,transform,encoder_a,encoder_b,difference,ci_low,ci_high,n,"
+          "p_value,p_holm"]
+    names = list(base)
+    for metric, space, da in (("C_W", "latent", ""), ("MRR", "latent", ""), ("C_B_rho", "between", "dtw")):
+        for i in range(len(names)):
+            for j in range(i + 1, len(names)):
+                diff = base[names[i]] - base[names[j]]
+                pc.append(f"{metric},{space},{da},euclidean,all,{names[i]},{names[j]},{diff:.4f},{diff - 0.05:.4f},"
+                          f"{diff + 0.05:.4f},40,0.0001,0.0003")
+    with open(os.path.join(d, "results", "paired.csv"), "w") as f:
+        f.write("\n".join(pc) + "\n")
     with open(os.path.join(d, "results", "consistency.csv"), "w") as f:
         f.write("\n".join(cons) + "\n")
     with open(os.path.join(d, "results", "performance.csv"), "w") as f:
@@ -121,8 +151,12 @@ def main():
         page = open(index, encoding="utf-8").read()
         for stem in ("fig4_performance", "fig5_performance_emm", "fig6_cw_audio", "fig7_cw_latent", "fig8_cw_latent_emm",
                      "fig9_tsne", "fig10_cb_dtw_cosine", "fig11_between_emm", "fig12_smallest", "fig13_cb_rho_original",
-                     "fig14_tsne_vs"):
+                     "fig14_tsne_vs", "fig_breakdown", "fig_graded_latent", "fig_paired"):
             check(f'id="{stem}"' in page, f"the page holds {stem}")
+        check('id="beyond"' in page and "Breakdown magnitudes" in page, "the beyond-the-paper section is on the page")
+        check("not reached (beyond +12)" in page, "a threshold the grid does not reach is said so in the table")
+        check(page.count('class="paired"') == 3 and "+0.500***" in page,
+              "one paired matrix per measure, MFCC - AE = +0.5 with its Holm stars")
         check("src=\"http" not in page and "href=\"http" not in page, "self-contained: no external resource")
         check("F(" in page and "R²" in page, "the analysis text with F tests and R² is on the page")
         exe = shutil.which("chromium")
@@ -135,7 +169,7 @@ def main():
             if m:
                 ok, total, broken = map(int, m.groups())
                 print(f"   chromium: {ok}/{total} figures rendered, {broken} broken links")
-                check(total >= 14 and ok == total, "every figure renders in chromium")
+                check(total >= 17 and ok == total, "every figure renders in chromium")
                 check(broken == 0, "no broken link")
             shot = os.path.join(run, "report", "screenshot.png")
             check(os.path.isfile(shot) and open(shot, "rb").read(8) == b"\x89PNG\r\n\x1a\n", "report/screenshot.png")
