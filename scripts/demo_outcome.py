@@ -9,7 +9,9 @@ Reads RUN_DIR/results/performance.csv and consistency.csv (nnr-evaluate) and RUN
      is judged against (AE: predicting the per-bin training mean; VS: the unprocessed mixture), the
      target of issue 16 and whether it is met, and the training time;
   2. per encoder, latent-space C^W and C^B_rho (pooled) averaged over every transformed setting, with the
-     mean of the per-setting 95% bootstrap bounds (conservative for the average: settings share clips).
+     mean of the per-setting 95% bootstrap bounds (conservative for the average: settings share clips);
+  3. when results/breakdown.csv exists, where each embedding forgets its clip: the magnitude at which latent
+     C^W falls below 0.5, per transformation and direction, with its 95% bootstrap interval.
 --check: exit 1 when a target is missed (the demo itself only reports).
 """
 import argparse
@@ -80,6 +82,27 @@ def consistency_table(cons):
     return rows, d_lat, d_aud
 
 
+def breakdown_table(bd, threshold=0.5):
+    """Rows encoder, columns transform/direction: latent C^W < threshold (scripts/report/neighbourhood.py)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "report"))
+    import neighbourhood as nb
+
+    part = nb.latent_breakdown(bd, "C_W")
+    part = part[part.threshold == threshold]
+    if part.empty:
+        return None, None, None
+    cols = [(t, d) for t in nb.pr.transforms_present(part) for d in ("down", "up")
+            if ((part["transform"] == t) & (part.direction == d)).any()]
+    rows = []
+    for enc in nb.pr.sorted_encoders(part.encoder):
+        cells = [enc]
+        for t, d in cols:
+            r = part[(part.encoder == enc) & (part["transform"] == t) & (part.direction == d)]
+            cells.append(nb.breakdown_cell(r.iloc[0]) if len(r) else "-")
+        rows.append(cells)
+    return [f"{t} {d}" for t, d in cols], rows, part.distance_latent.iloc[0]
+
+
 def print_table(header, rows):
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
     line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths))
@@ -109,6 +132,16 @@ def main():
     print(f"Latent consistency, mean over the transformed settings ({d_lat} latent distance; "
           f"C^B_rho pooled, {d_aud} audio distance) [mean of per-setting 95% CI bounds]:")
     print_table(["encoder", "C^W", "C^B_rho", "settings"], crow)
+    bd_path = os.path.join(res, "breakdown.csv")
+    if os.path.exists(bd_path) and os.path.getsize(bd_path) > 0:
+        bd = pd.read_csv(bd_path, na_values=["nan"])
+        bd["distance_latent"] = bd["distance_latent"].fillna("").astype(str)
+        header, brows, d_lat = breakdown_table(bd)
+        if header:
+            print()
+            print(f"Where each embedding forgets its clip: the magnitude at which latent C^W ({d_lat}) falls below "
+                  "0.5, walking out from the original (95% bootstrap CI; results/breakdown.csv):")
+            print_table(["encoder"] + header, brows)
     corpus = os.path.join(a.run, "corpus", "corpus.json")
     if os.path.exists(corpus) and json.load(open(corpus)).get("size") == "tiny":
         print("\n(A tiny smoke run: tiny networks trained for a few steps. The targets are for the demo size.)")

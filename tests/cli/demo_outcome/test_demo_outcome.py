@@ -41,16 +41,29 @@ with open(os.path.join(run, "results", "consistency.csv"), "w") as f:
     f.write("at,C_B_rho,between,dtw,euclidean,pooled,PN,30,PN_[30],0.5,0.4,0.6,170\n")
     f.write("at,C_B_rho,between,dtw,euclidean,per_clip,PN,30,PN_[30],0.9,0.9,0.9,170\n")  # not pooled: ignored
 
+# Breakdown magnitudes: AT forgets at +1.6 semitones up; down, the grid never gets it below 0.5.
+with open(os.path.join(run, "results", "breakdown.csv"), "w") as f:
+    f.write("encoder,space,distance_audio,distance_latent,metric,transform,direction,threshold,magnitude,ci_low,"
+            "ci_high,n,status,grid_first,grid_last\n")
+    f.write("at,latent,,euclidean,C_W,PS,up,0.5,1.6,1.2,2.1,170,reached,0.25,12\n")
+    f.write("at,latent,,euclidean,C_W,PS,down,0.5,nan,nan,nan,170,not_reached,-0.25,-12\n")
+    f.write("at,latent,,euclidean,C_W,PS,up,0.9,0.5,0.3,0.7,170,reached,0.25,12\n")  # other threshold: not shown
+
 script = [sys.executable, os.path.join(src, "scripts", "demo_outcome.py"), run]
 write(met)
 out = subprocess.run(script + ["--check"], capture_output=True, text=True)
 assert out.returncode == 0, out.stdout + out.stderr
-lines = {l.split()[0]: l for l in out.stdout.splitlines() if l.split() and l.split()[0] in ("IR", "AT", "VS", "AE", "at")}
+lines = {}  # the first line of each name (the breakdown table repeats "at" later)
+for l in out.stdout.splitlines():
+    if l.split() and l.split()[0] in ("IR", "AT", "VS", "AE", "at"):
+        lines.setdefault(l.split()[0], l)
 for t in ("IR", "AT", "VS", "AE"):
     assert " yes " in lines[t], lines[t]
 assert "2.5" in lines["IR"], lines["IR"]                      # 150 s of training = 2.5 min
 assert "0.600 [0.500, 0.700]" in lines["at"], lines["at"]     # C^W over PN 30 and PN 6, not OG
 assert "0.500 [0.400, 0.600]" in lines["at"], lines["at"]     # pooled C^B_rho
+forget = [l for l in out.stdout.splitlines() if l.startswith("at ") and "+1.6" in l]
+assert forget and "+1.6 (+1.2 to +2.1)" in forget[0] and "not reached (beyond -12)" in forget[0], out.stdout
 
 # VS 6.8 dB is not 5 dB above a 1.9 dB mixture; AE 0.45 is more than half of 0.85.
 missed = [r if r[1] not in ("vs", "ae") else r[:6] + ((6.8 if r[1] == "vs" else 0.45),) + r[7:] for r in met]
