@@ -87,12 +87,13 @@ std::string breakdown_csv(const PerClipIndex& ix, const EvaluateOptions& o) {
       if (!t) continue;
       for (const auto& w : walks_of(*t, by_transform[code], og)) {
         // The clips present at every point of the walk, so every mean is over the same clips.
-        std::vector<std::string> clips;
-        for (const auto& [clip, v] : w.at[0]->clips) {
+        std::vector<std::size_t> clips;
+        for (std::size_t c = 0; c < ix.clips.size(); ++c) {
           bool everywhere = true;
-          for (const auto* s : w.at) everywhere = everywhere && s->clips.count(clip);
-          if (everywhere) clips.push_back(clip);
+          for (const auto* s : w.at) everywhere = everywhere && s->has(c);
+          if (everywhere) clips.push_back(c);
         }
+        const std::size_t n_metrics = ix.metrics.size();
         for (const auto& metric : o.breakdown_metrics) {
           const int col = ix.column(metric);
           if (col < 0) continue;
@@ -101,8 +102,8 @@ std::string breakdown_csv(const PerClipIndex& ix, const EvaluateOptions& o) {
           bool any = false;
           for (const auto* s : w.at) {
             std::vector<double> v;
-            for (const auto& c : clips) {
-              v.push_back(s->clips.at(c)[static_cast<std::size_t>(col)]);
+            for (const auto c : clips) {
+              v.push_back(s->at(c, static_cast<std::size_t>(col), n_metrics));
               any = any || !std::isnan(v.back());
             }
             bw.values.push_back(std::move(v));

@@ -28,14 +28,13 @@ constexpr const char* kAll = "all";
 
 /// One encoder's per-clip value of metric `col` for `transform` (or every transformed setting), over `clips`.
 std::vector<double> clip_means(const std::map<std::string, SettingValues>& settings, const std::string& transform,
-                               int col, const std::vector<std::string>& clips) {
+                               int col, std::size_t n_metrics, const std::vector<std::size_t>& clips) {
   std::vector<double> sum(clips.size(), 0.0), count(clips.size(), 0.0);
   for (const auto& [id, s] : settings) {
     if (id == io::kOriginal || (transform != kAll && s.transform != transform)) continue;
     for (std::size_t c = 0; c < clips.size(); ++c) {
-      const auto it = s.clips.find(clips[c]);
-      if (it == s.clips.end()) continue;
-      const double v = it->second[static_cast<std::size_t>(col)];
+      if (!s.has(clips[c])) continue;
+      const double v = s.at(clips[c], static_cast<std::size_t>(col), n_metrics);
       if (std::isnan(v)) continue;
       sum[c] += v;
       count[c] += 1;
@@ -63,17 +62,19 @@ std::string paired_csv(const PerClipIndex& ix, const EvaluateOptions& o) {
   for (const auto& [sk, names] : encoders) {
     if (names.size() < 2) continue;
     const auto& [space, da, dl] = sk;
-    std::set<std::string> clip_set, transform_set;
+    std::set<std::size_t> clip_set;
+    std::set<std::string> transform_set;
     std::vector<std::string> transforms;
     for (const auto& e : names)
       for (const auto& id : ix.order.at({e, space, da, dl})) {
         const auto& s = ix.cells.at({e, space, da, dl}).at(id);
-        for (const auto& [clip, v] : s.clips) clip_set.insert(clip);
+        for (std::size_t c = 0; c < s.present.size(); ++c)
+          if (s.present[c]) clip_set.insert(c);
         if (id != io::kOriginal && transform_set.insert(s.transform).second) transforms.push_back(s.transform);
       }
     if (transforms.empty()) continue;
     transforms.push_back(kAll);
-    const std::vector<std::string> clips(clip_set.begin(), clip_set.end());
+    const std::vector<std::size_t> clips(clip_set.begin(), clip_set.end());
     // Every comparison of this space and its distances in one batch: the same clips, so the same draws.
     std::vector<Comparison> comps;
     std::vector<std::vector<double>> diffs;
@@ -82,7 +83,7 @@ std::string paired_csv(const PerClipIndex& ix, const EvaluateOptions& o) {
       if (!m.per_clip || col < 0) continue;
       for (const auto& t : transforms) {
         std::vector<std::vector<double>> per_encoder;
-        for (const auto& e : names) per_encoder.push_back(clip_means(ix.cells.at({e, space, da, dl}), t, col, clips));
+        for (const auto& e : names) per_encoder.push_back(clip_means(ix.cells.at({e, space, da, dl}), t, col, ix.metrics.size(), clips));
         bool any = false;
         for (const auto& v : per_encoder)
           for (double x : v) any = any || !std::isnan(x);

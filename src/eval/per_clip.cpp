@@ -62,29 +62,43 @@ int PerClipIndex::column(const std::string& name) const {
   return -1;
 }
 
-PerClipIndex index_per_clip(const io::CsvTable& t) {
+PerClipIndex index_per_clip(const std::string& text, const std::string& source) {
   PerClipIndex ix;
-  const std::size_t enc = t.column("encoder"), space = t.column("space"), da = t.column("distance_audio"),
-                    dl = t.column("distance_latent"), tr = t.column("transform"), mag = t.column("magnitude"),
-                    set = t.column("setting"), clip = t.column("clip_id");
-  std::vector<std::size_t> value_cols;
-  for (std::size_t c = 0; c < t.header.size(); ++c)
-    if (c != enc && c != space && c != da && c != dl && c != tr && c != mag && c != set && c != clip) {
-      ix.metrics.push_back(t.header[c]);
-      value_cols.push_back(c);
+  std::map<std::string, std::size_t> clip_ids;
+  std::vector<std::size_t> key_cols, value_cols;  // encoder, space, da, dl, transform, magnitude, setting, clip
+  io::visit_csv(text, source, [&](const std::vector<std::string>& header, const std::vector<std::string>& r) {
+    if (key_cols.empty()) {
+      const std::vector<std::string> keys = {"encoder",   "space",     "distance_audio", "distance_latent",
+                                             "transform", "magnitude", "setting",        "clip_id"};
+      for (const auto& k : keys) {
+        const auto it = std::find(header.begin(), header.end(), k);
+        if (it == header.end()) throw_input("csv: no column '" + k + "' (" + source + ")");
+        key_cols.push_back(static_cast<std::size_t>(it - header.begin()));
+      }
+      for (std::size_t c = 0; c < header.size(); ++c)
+        if (std::find(key_cols.begin(), key_cols.end(), c) == key_cols.end()) {
+          ix.metrics.push_back(header[c]);
+          value_cols.push_back(c);
+        }
     }
-  for (const auto& r : t.rows) {
-    const CellKey key{r[enc], r[space], r[da], r[dl]};
+    const auto clip_it = clip_ids.emplace(r[key_cols[7]], ix.clips.size()).first;
+    if (clip_it->second == ix.clips.size()) ix.clips.push_back(r[key_cols[7]]);
+    const std::size_t clip = clip_it->second, m = value_cols.size();
+    const CellKey key{r[key_cols[0]], r[key_cols[1]], r[key_cols[2]], r[key_cols[3]]};
     auto& settings = ix.cells[key];
-    auto it = settings.find(r[set]);
+    auto it = settings.find(r[key_cols[6]]);
     if (it == settings.end()) {
-      it = settings.emplace(r[set], SettingValues{r[tr], parse_value(r[mag]), {}}).first;
-      ix.order[key].push_back(r[set]);
+      it = settings.emplace(r[key_cols[6]], SettingValues{r[key_cols[4]], parse_value(r[key_cols[5]]), {}, {}}).first;
+      ix.order[key].push_back(r[key_cols[6]]);
     }
-    std::vector<double> v(value_cols.size());
-    for (std::size_t k = 0; k < value_cols.size(); ++k) v[k] = parse_value(r[value_cols[k]]);
-    it->second.clips[r[clip]] = std::move(v);
-  }
+    auto& s = it->second;
+    if (s.present.size() <= clip) {
+      s.present.resize(clip + 1, 0);
+      s.values.resize((clip + 1) * m, std::numeric_limits<double>::quiet_NaN());
+    }
+    s.present[clip] = 1;
+    for (std::size_t k = 0; k < m; ++k) s.values[clip * m + k] = parse_value(r[value_cols[k]]);
+  });
   return ix;
 }
 

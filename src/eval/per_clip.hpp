@@ -1,6 +1,7 @@
 #pragma once
 // Internal to nnr-evaluate: results/per_clip.csv read back as an index, and the two tables built from it once
 // every setting is there (the whole run, or the merge of its shards): breakdown.csv and paired.csv.
+#include <cstdint>
 #include <map>
 #include <string>
 #include <tuple>
@@ -14,23 +15,32 @@ namespace nnr::eval::detail {
 /// A cell of per_clip.csv: (encoder, space, distance_audio, distance_latent).
 using CellKey = std::tuple<std::string, std::string, std::string, std::string>;
 
+/// One setting of one cell: each clip's value in each metric column, clip-major (NaN where blank).
 struct SettingValues {
   std::string transform;
   double magnitude = 0;
-  /// clip id -> its value in each metric column (NaN where blank).
-  std::map<std::string, std::vector<double>> clips;
+  std::vector<double> values;         ///< values[clip * metrics + m], clips indexed as PerClipIndex::clips
+  std::vector<std::uint8_t> present;  ///< the clip has a row in this setting
+  bool has(std::size_t clip) const { return clip < present.size() && present[clip]; }
+  double at(std::size_t clip, std::size_t metric, std::size_t n_metrics) const {
+    return values[clip * n_metrics + metric];
+  }
 };
 
+/// results/per_clip.csv held as numbers: clip ids interned once, a flat block of values per (cell, setting),
+/// so a paper-scale table (10^6 rows) costs its doubles, not its strings.
 struct PerClipIndex {
   std::vector<std::string> metrics;  ///< the metric columns, in file order
-  /// cell -> setting id -> values; settings in the cell's order of appearance kept in `order`.
+  std::vector<std::string> clips;    ///< every clip id, first-seen order
+  /// cell -> setting id -> values; `order` keeps each cell's settings in order of appearance.
   std::map<CellKey, std::map<std::string, SettingValues>> cells;
   std::map<CellKey, std::vector<std::string>> order;
-  /// Column of metric `name` in the value vectors, or -1.
+  /// Column of metric `name` in the value blocks, or -1.
   int column(const std::string& name) const;
 };
 
-PerClipIndex index_per_clip(const io::CsvTable& per_clip);
+/// Streams the table's text into the index (nnr::io::visit_csv).
+PerClipIndex index_per_clip(const std::string& per_clip_csv_text, const std::string& source);
 
 /// breakdown.csv: per cell, breakdown metric, transform, direction and threshold, the magnitude where the
 /// metric's mean falls below the threshold (nnr/metrics/breakdown.hpp).

@@ -80,7 +80,7 @@ EvaluateSummary write_final(const std::filesystem::path& out, const ResultTexts&
   io::write_file_atomic(sum.performance_csv, texts.performance);
   io::write_file_atomic(per_clip_csv(out), texts.per_clip);
   // What needs every setting: breakdown magnitudes and paired comparisons, from the per-clip values.
-  const auto per_clip = index_per_clip(io::parse_csv(texts.per_clip, per_clip_csv(out).string()));
+  const auto per_clip = index_per_clip(texts.per_clip, per_clip_csv(out).string());
   io::write_file_atomic(out / "results" / "breakdown.csv", breakdown_csv(per_clip, o));
   io::write_file_atomic(out / "results" / "paired.csv", paired_csv(per_clip, o));
   const auto ct = io::parse_csv(texts.consistency, sum.consistency_csv.string());

@@ -20,12 +20,12 @@ bool CsvTable::has_column(const std::string& name) const {
   return false;
 }
 
-CsvTable parse_csv(const std::string& text_in, const std::string& source) {
+std::vector<std::string> visit_csv(const std::string& text_in, const std::string& source,
+                                   const CsvRowVisitor& on_row) {
   // A UTF-8 byte-order mark (spreadsheet exports) is not part of the first column's name.
-  const std::string text = text_in.rfind("\xEF\xBB\xBF", 0) == 0 ? text_in.substr(3) : text_in;
-  CsvTable table;
-  table.source = source;
-  std::vector<std::string> row;
+  const std::size_t start = text_in.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
+  const std::string& text = text_in;
+  std::vector<std::string> header, row;
   std::string field;
   bool in_quotes = false, field_started = false;
   std::size_t line = 1;
@@ -37,17 +37,17 @@ CsvTable parse_csv(const std::string& text_in, const std::string& source) {
       row.clear();
       return;
     }
-    if (table.header.empty()) {
-      table.header = std::move(row);
+    if (header.empty()) {
+      header = std::move(row);
     } else {
-      if (row.size() != table.header.size())
+      if (row.size() != header.size())
         throw_input("csv: line " + std::to_string(line) + " has " + std::to_string(row.size()) +
-                    " fields, header has " + std::to_string(table.header.size()) + " (" + source + ")");
-      table.rows.push_back(std::move(row));
+                    " fields, header has " + std::to_string(header.size()) + " (" + source + ")");
+      on_row(header, row);
     }
     row.clear();
   };
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  for (std::size_t i = start; i < text.size(); ++i) {
     const char c = text[i];
     if (in_quotes) {
       if (c == '"') {
@@ -78,6 +78,15 @@ CsvTable parse_csv(const std::string& text_in, const std::string& source) {
   }
   if (in_quotes) throw_input("csv: unterminated quote (" + source + ")");
   if (!field.empty() || !row.empty()) end_row();
+  return header;
+}
+
+CsvTable parse_csv(const std::string& text, const std::string& source) {
+  CsvTable table;
+  table.source = source;
+  table.header = visit_csv(text, source, [&](const std::vector<std::string>&, const std::vector<std::string>& row) {
+    table.rows.push_back(row);
+  });
   return table;
 }
 

@@ -3,6 +3,7 @@
 /// one line. Numbers are written with enough digits to round-trip; NaN as "nan" (pandas reads it).
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -21,6 +22,10 @@ struct CsvTable {
 /// Parses CSV text; rows with a different field count than the header throw Error(input) with the line.
 CsvTable parse_csv(const std::string& text, const std::string& source = "<memory>");
 CsvTable read_csv(const std::filesystem::path& path);
+/// The same parse, streaming: on_row(header, fields) for every data row (`fields` is reused between calls);
+/// returns the header. For tables too large to hold as strings (results/per_clip.csv of a paper-scale run).
+using CsvRowVisitor = std::function<void(const std::vector<std::string>& header, const std::vector<std::string>& row)>;
+std::vector<std::string> visit_csv(const std::string& text, const std::string& source, const CsvRowVisitor& on_row);
 
 /// Quotes a field if it holds a comma, quote or newline.
 std::string csv_escape(const std::string& field);
