@@ -6,6 +6,8 @@
 
 #include "nnr/core/random.hpp"
 #include "nnr/metrics/consistency.hpp"
+#include "nnr/metrics/graded.hpp"
+#include "nnr/metrics/paired.hpp"
 #include "nnr/metrics/task_metrics.hpp"
 #include "support/signals.hpp"
 
@@ -91,6 +93,42 @@ void BM_MeanBootstrap(benchmark::State& st) {
   for (auto _ : st) benchmark::DoNotOptimize(nnr::metrics::bootstrap_mean(v, o));
 }
 BENCHMARK(BM_MeanBootstrap)->Unit(benchmark::kMillisecond);
+
+// Issue 12's graded measures on one 1000 x 1000 cell: the within-space set (rank, recall, MRR and margin all
+// read one rank pass each) and trustworthiness (k = 5, one thread).
+void BM_OwnRankAndMargin(benchmark::State& st) {
+  const auto d = random_matrix(static_cast<std::size_t>(st.range(0)), 1);
+  for (auto _ : st) {
+    benchmark::DoNotOptimize(nnr::metrics::own_rank(d));
+    benchmark::DoNotOptimize(nnr::metrics::normalised_margin(d));
+  }
+}
+BENCHMARK(BM_OwnRankAndMargin)->Arg(1000)->Unit(benchmark::kMillisecond);
+
+void BM_Trustworthiness(benchmark::State& st) {
+  const auto n = static_cast<std::size_t>(st.range(0));
+  const auto a = random_matrix(n, 1), l = random_matrix(n, 2);
+  for (auto _ : st) benchmark::DoNotOptimize(nnr::metrics::trustworthiness(a, l, 5, {}, 1));
+}
+BENCHMARK(BM_Trustworthiness)->Arg(1000)->Unit(benchmark::kMillisecond);
+
+// Paired comparisons of one (space, distances) batch: m comparisons over n clips, B = 1000 resamples and
+// P = 10,000 sign flips shared by the batch (two matrix products), one thread.
+void BM_PairedBatch(benchmark::State& st) {
+  const auto n = static_cast<std::size_t>(st.range(0)), m = static_cast<std::size_t>(st.range(1));
+  nnr::Rng rng(4);
+  std::vector<std::vector<double>> d(m, std::vector<double>(n));
+  for (auto& v : d)
+    for (auto& x : v) x = nnr::uniform01(rng) - 0.45;
+  nnr::metrics::BootstrapOptions b;
+  b.resamples = 1000;
+  b.threads = 1;
+  nnr::metrics::PermutationOptions p;
+  p.permutations = 10000;
+  for (auto _ : st) benchmark::DoNotOptimize(nnr::metrics::paired_differences(d, b, p));
+  st.counters["comparisons/s"] = benchmark::Counter(static_cast<double>(m), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_PairedBatch)->Args({104, 420})->Args({1000, 420})->Unit(benchmark::kMillisecond);
 
 void BM_SdrFramewise(benchmark::State& st) {
   const auto s = nnr::test::white_noise(4.0, 0.3, 1), n = nnr::test::white_noise(4.0, 0.03, 2);

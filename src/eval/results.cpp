@@ -81,13 +81,14 @@ EvaluateSummary write_final(const std::filesystem::path& out, const ResultTexts&
   io::write_file_atomic(per_clip_csv(out), texts.per_clip);
   // What needs every setting: breakdown magnitudes and paired comparisons, from the per-clip values.
   const auto per_clip = index_per_clip(texts.per_clip, per_clip_csv(out).string());
-  io::write_file_atomic(out / "results" / "breakdown.csv", breakdown_csv(per_clip, o));
+  const std::string breakdown = breakdown_csv(per_clip, o);
+  io::write_file_atomic(out / "results" / "breakdown.csv", breakdown);
   io::write_file_atomic(out / "results" / "paired.csv", paired_csv(per_clip, o));
   const auto ct = io::parse_csv(texts.consistency, sum.consistency_csv.string());
   const auto pt = io::parse_csv(texts.performance, sum.performance_csv.string());
   sum.consistency_rows = ct.rows.size();
   sum.performance_rows = pt.rows.size();
-  sum.summary_markdown = summary_markdown(ct, pt);
+  sum.summary_markdown = summary_markdown(ct, pt) + breakdown_markdown(io::parse_csv(breakdown, "breakdown.csv"));
   io::write_file_atomic(sum.summary_md, sum.summary_markdown);
   io::write_json(out / "results" / "families.json", families_json());
   sum.merged = true;

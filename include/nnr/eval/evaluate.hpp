@@ -132,6 +132,10 @@ EvaluateSummary merge_shards(const std::filesystem::path& run_dir, const Evaluat
 /// averaged over magnitudes; OG separately; "all" = mean over every non-OG setting); then performance.
 std::string summary_markdown(const io::CsvTable& consistency, const io::CsvTable& performance);
 
+/// Markdown table of breakdown.csv: latent C_W (first latent distance) below `threshold` per encoder (rows)
+/// and transform/direction (columns); "" when there is none.
+std::string breakdown_markdown(const io::CsvTable& breakdown, double threshold = 0.5);
+
 /// Column names of the output CSVs.
 const std::vector<std::string>& consistency_columns();
 const std::vector<std::string>& performance_columns();
