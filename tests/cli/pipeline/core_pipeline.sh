@@ -59,4 +59,30 @@ assert vals and all(-1.0 <= v <= 1.0 for v in vals), vals[:5]
 cw = {r["distance_latent"]: float(r["value"]) for r in rows if r["metric"] == "C_W" and r["setting"] == "PN_[30]"}
 assert cw == {"euclidean": 1.0, "cosine": 1.0}, cw
 PY
+# Beyond the paper: per-clip values, and breakdown magnitudes that agree with consistency.csv's C^W curve.
+python3 - "$W/run/results" <<'PY' || fail "per_clip.csv / breakdown.csv disagree with consistency.csv"
+import csv, sys
+res = sys.argv[1]
+pc = list(csv.DictReader(open(res + "/per_clip.csv")))
+assert len([r for r in pc if r["encoder"] == "mfcc" and r["space"] == "latent" and r["setting"] == "PN_[10]"]) == 8, \
+    "4 clips x 2 latent distances at PN 10"
+cons = {(r["distance_latent"], r["setting"]): float(r["value"]) for r in csv.DictReader(open(res + "/consistency.csv"))
+        if r["encoder"] == "mfcc" and r["metric"] == "C_W" and r["space"] == "latent"}
+bd = [r for r in csv.DictReader(open(res + "/breakdown.csv"))
+      if r["encoder"] == "mfcc" and r["space"] == "latent" and r["metric"] == "C_W"]
+assert {(r["transform"], r["direction"]) for r in bd} == {("PN", "down"), ("TS", "up")}, bd
+for r in bd:
+    th, dl = float(r["threshold"]), r["distance_latent"]
+    if r["transform"] == "PN":  # walk 30 -> 10 dB
+        a, b = cons[(dl, "PN_[30]")], cons[(dl, "PN_[10]")]
+        lo_m, hi_m = 10, 30
+    else:                       # walk identity 1.0 (the originals) -> 1.1
+        a, b = cons[(dl, "OG")], cons[(dl, "TS_[1.100]")]
+        lo_m, hi_m = 1.0, 1.1
+    if b >= th:
+        assert r["status"] == "not_reached", r
+    else:
+        assert r["status"] == "reached" and lo_m <= float(r["magnitude"]) <= hi_m, r
+PY
+head -1 "$W/run/results/paired.csv" | grep -q "^metric,space" || fail "no results/paired.csv header"
 echo "core pipeline: ok"
