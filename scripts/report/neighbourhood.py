@@ -71,15 +71,17 @@ def fmt_magnitude(v, transform, direction):
 
 
 def breakdown_cell(r):
-    """One breakdown as text: '1.6 (1.2-2.1)', '> 12 (not reached)', '<= 30 (before the grid)'."""
+    """One breakdown as text: '+1.6 [+1.2, +2.1]', '5 [< -10, 15]' (the interval runs past the grid), 'not reached
+    (beyond 12)', 'at or before 30 (the grid's first point)'. ci_low <= ci_high; NaN = beyond the last point."""
     t, d = r["transform"], r["direction"]
+    last = fmt_magnitude(r["grid_last"], t, d)
     if r["status"] == "not_reached":
-        return f"not reached (beyond {fmt_magnitude(r['grid_last'], t, d)})"
+        return f"not reached (beyond {last})"
     if r["status"] == "before_grid":
         return f"at or before {fmt_magnitude(r['grid_first'], t, d)}"
-    lo = fmt_magnitude(r["ci_low"], t, d) if not math.isnan(r["ci_low"]) else "?"
-    hi = fmt_magnitude(r["ci_high"], t, d) if not math.isnan(r["ci_high"]) else f"beyond {fmt_magnitude(r['grid_last'], t, d)}"
-    return f"{fmt_magnitude(r['magnitude'], t, d)} ({lo} to {hi})"
+    lo = f"< {last}" if math.isnan(r["ci_low"]) else fmt_magnitude(r["ci_low"], t, d)
+    hi = f"> {last}" if math.isnan(r["ci_high"]) else fmt_magnitude(r["ci_high"], t, d)
+    return f"{fmt_magnitude(r['magnitude'], t, d)} [{lo}, {hi}]"
 
 
 def latent_breakdown(bd, metric="C_W", distance=None):
@@ -103,22 +105,28 @@ def breakdown_sentences(bd, metric="C_W", threshold=0.5, distance=None):
 
 
 def breakdown_table(bd, metrics=("C_W", "recall_at_5"), distance=None):
-    """Rows encoder x transform x direction, columns metric < threshold: the report's breakdown table."""
+    """Rows encoder x transform x direction, columns metric < threshold: the report's breakdown table. The
+    audio space (first audio distance) comes first in each transform as the reference."""
     import pandas as pd
 
     rows = []
     lat = bd[bd["space"] == "latent"]
     distance = distance or first_latent_distance(lat)
     lat = lat[lat["distance_latent"] == distance]
-    thresholds = sorted(set(lat["threshold"]), reverse=True)
-    for t in pr.transforms_present(lat):
-        for enc in pr.sorted_encoders(lat["encoder"]):
+    aud = bd[bd["space"] == "audio"]
+    da = first_audio_distance(aud) if not aud.empty else ""
+    aud = aud[aud["distance_audio"] == da]
+    both = pd.concat([aud, lat])
+    thresholds = sorted(set(both["threshold"]), reverse=True)
+    for t in pr.transforms_present(both):
+        for enc in ["audio"] + pr.sorted_encoders(e for e in lat["encoder"] if e != "audio"):
             for d in ("down", "up"):
-                sel = lat[(lat["transform"] == t) & (lat["encoder"] == enc) & (lat["direction"] == d)]
+                src = aud if enc == "audio" else lat
+                sel = src[(src["transform"] == t) & (src["encoder"] == enc) & (src["direction"] == d)]
                 if sel.empty:
                     continue
-                row = {"encoder": pr.encoder_label(enc), "transform": t, "direction": d,
-                       "axis": pr.TRANSFORM_XLABEL.get(t, "")}
+                name = f"audio space ({pr.distance_label(da)})" if enc == "audio" else pr.encoder_label(enc)
+                row = {"encoder": name, "transform": t, "direction": d, "axis": pr.TRANSFORM_XLABEL.get(t, "")}
                 for m in metrics:
                     for th in thresholds:
                         x = sel[(sel["metric"] == m) & (sel["threshold"] == th)]
@@ -222,11 +230,11 @@ def fig_breakdown(plt, bd, palette, args, written, metric="C_W"):
                 r = r.iloc[0]
                 c = palette(enc)
                 if r["status"] == "reached":
-                    lo = r["ci_low"] if not math.isnan(r["ci_low"]) else r["magnitude"]
+                    lo = r["ci_low"] if not math.isnan(r["ci_low"]) else last  # NaN: past the grid's end
                     hi = r["ci_high"] if not math.isnan(r["ci_high"]) else last
                     ax.plot([lo, hi], [y, y], color=c, linewidth=1.6, solid_capstyle="butt")
-                    if math.isnan(r["ci_high"]):  # the interval runs past the grid
-                        ax.plot([last], [y], marker=">", color=c, markersize=4)
+                    if math.isnan(r["ci_low"]) or math.isnan(r["ci_high"]):  # the interval runs past the grid
+                        ax.plot([last], [y], marker=">" if d == "up" else "<", color=c, markersize=4)
                     ax.plot([r["magnitude"]], [y], marker=markers[ti % 4], color=c, markersize=4.5)
                 elif r["status"] == "not_reached":
                     ax.plot([last], [y], marker=">", color=c, markersize=5, markerfacecolor="white")

@@ -156,8 +156,8 @@ std::string breakdown_markdown(const io::CsvTable& b, double threshold) {
     std::string text;
     if (r[st] == "not_reached") text = "beyond " + num(r[last]);
     else if (r[st] == "before_grid") text = "at or before " + num(r[first]);
-    else text = num(r[mag]) + " [" + (r[lo] == "nan" ? "?" : num(r[lo])) + ", " +
-                (r[hi] == "nan" ? "beyond " + num(r[last]) : num(r[hi])) + "]";
+    else text = num(r[mag]) + " [" + (r[lo] == "nan" ? "< " + num(r[last]) : num(r[lo])) + ", " +
+                (r[hi] == "nan" ? "> " + num(r[last]) : num(r[hi])) + "]";
     cells[r[enc]][col] = text;
   }
   if (encoders.empty()) return "";

@@ -3,6 +3,7 @@
 #include "nnr/metrics/breakdown.hpp"
 
 #include <algorithm>
+#include <utility>
 #include <cmath>
 
 #include "nnr/core/error.hpp"
@@ -91,6 +92,8 @@ Breakdown breakdown_magnitude(const BreakdownWalk& walk, double threshold, const
   const double lo = percentile(ts, 50.0 * (1.0 - boot.level)), hi = percentile(ts, 50.0 * (1.0 + boot.level));
   b.ci_low = magnitude_at(walk.magnitudes, lo);
   b.ci_high = magnitude_at(walk.magnitudes, hi);
+  // Percentiles are in walk order; a walk downwards (SNR, bit rate) reaches lower magnitudes later.
+  if (walk.magnitudes.back() < walk.magnitudes.front()) std::swap(b.ci_low, b.ci_high);
   return b;
 }
 

@@ -31,9 +31,10 @@ const char* to_string(BreakdownStatus s);
 struct Breakdown {
   static constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   double magnitude = kNaN;
-  /// Percentile interval over bootstrap resamples of the clips. ci_high is NaN when more than the upper tail of
-  /// resamples never cross on the grid (the bound lies beyond the last point); ci_low is the first point
-  /// when the lower tail crosses before it.
+  /// Percentile interval over bootstrap resamples of the clips, ci_low <= ci_high as numbers. The bound on the
+  /// walk's far side is NaN when more than that tail of resamples never cross on the grid (it lies beyond the
+  /// last point: ci_high for a walk upwards, ci_low for one downwards); the near bound is the first point
+  /// when that tail crosses before it.
   double ci_low = kNaN, ci_high = kNaN;
   BreakdownStatus status = BreakdownStatus::not_reached;
   std::size_t n = 0;  ///< clips

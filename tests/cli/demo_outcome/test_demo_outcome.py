@@ -63,7 +63,7 @@ assert "2.5" in lines["IR"], lines["IR"]                      # 150 s of trainin
 assert "0.600 [0.500, 0.700]" in lines["at"], lines["at"]     # C^W over PN 30 and PN 6, not OG
 assert "0.500 [0.400, 0.600]" in lines["at"], lines["at"]     # pooled C^B_rho
 forget = [l for l in out.stdout.splitlines() if l.startswith("at ") and "+1.6" in l]
-assert forget and "+1.6 (+1.2 to +2.1)" in forget[0] and "not reached (beyond -12)" in forget[0], out.stdout
+assert forget and "+1.6 [+1.2, +2.1]" in forget[0] and "not reached (beyond -12)" in forget[0], out.stdout
 
 # VS 6.8 dB is not 5 dB above a 1.9 dB mixture; AE 0.45 is more than half of 0.85.
 missed = [r if r[1] not in ("vs", "ae") else r[:6] + ((6.8 if r[1] == "vs" else 0.45),) + r[7:] for r in met]

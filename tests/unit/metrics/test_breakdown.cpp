@@ -79,5 +79,13 @@ TEST(Breakdown, BootstrapIntervalBracketsTheEstimateAndIsSeeded) {
   const auto again = nnr::metrics::breakdown_magnitude(w, 0.5, b);
   EXPECT_EQ(again.ci_low, r.ci_low);
   EXPECT_EQ(again.ci_high, r.ci_high);
+  // The same curve walked downwards (magnitudes 0, -1, ..., -10): the interval is the mirror image, still
+  // ci_low <= ci_high as numbers.
+  auto mirrored = w;
+  for (auto& m : mirrored.magnitudes) m = -m;
+  const auto down = nnr::metrics::breakdown_magnitude(mirrored, 0.5, b);
+  EXPECT_DOUBLE_EQ(down.magnitude, -r.magnitude);
+  EXPECT_DOUBLE_EQ(down.ci_low, -r.ci_high);
+  EXPECT_DOUBLE_EQ(down.ci_high, -r.ci_low);
   EXPECT_THROW(nnr::metrics::breakdown_magnitude(walk({0}, {1.0}), 0.5, b), nnr::Error);
 }
