@@ -1,5 +1,7 @@
 #include "results.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "per_clip.hpp"
 
 #include "nnr/distance/distance.hpp"
@@ -95,11 +97,24 @@ EvaluateSummary write_final(const std::filesystem::path& out, const ResultTexts&
   return sum;
 }
 
+namespace {
+/// The per-clip shards merged; none at all (shards written before per_clip.csv existed): an empty table and a
+/// warning, so such a run still merges (without breakdown or paired rows).
+std::string per_clip_shards(const std::filesystem::path& out, int count) {
+  if (io::missing_shards(per_clip_csv(out), count).size() == static_cast<std::size_t>(count)) {
+    spdlog::warn("{}: no per_clip shards under {} (written by an older nnr-evaluate?); breakdown.csv and "
+                 "paired.csv stay empty until the shards are rerun", kComponent, (out / "results").string());
+    return io::CsvWriter(per_clip_columns()).str();
+  }
+  return io::merge_csv_shards(per_clip_csv(out), count, kComponent);
+}
+}  // namespace
+
 EvaluateSummary merge_count(const std::filesystem::path& out, int count, const EvaluateOptions& o) {
   return write_final(out,
                      {io::merge_csv_shards(consistency_csv(out), count, kComponent),
                       io::merge_csv_shards(performance_csv(out), count, kComponent),
-                      io::merge_csv_shards(per_clip_csv(out), count, kComponent)},
+                      per_clip_shards(out, count)},
                      o);
 }
 

@@ -296,6 +296,12 @@ TEST(Evaluate, ShardsMergeByteIdenticalAndResume) {
   m.merge = true;
   nnr::eval::run_evaluate(m, fake_backend());
   EXPECT_EQ(nnr::io::read_file(run / "results" / "consistency.csv"), whole_c);
+  // Shards from before per_clip.csv existed still merge, with empty cross-setting tables.
+  for (const auto& f : fs::directory_iterator(run / "results" / "shards"))
+    if (f.path().filename().string().rfind("per_clip", 0) == 0) fs::remove(f.path());
+  nnr::eval::run_evaluate(m, fake_backend());
+  EXPECT_EQ(nnr::io::read_file(run / "results" / "consistency.csv"), whole_c);
+  EXPECT_EQ(nnr::io::read_csv(run / "results" / "breakdown.csv").rows.size(), 0u);
 }
 
 TEST(Evaluate, ClearErrors) {
