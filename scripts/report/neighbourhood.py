@@ -51,7 +51,8 @@ def read(path):
 
 
 def first_latent_distance(df):
-    """The latent distance shown by default: the first in the file (the config's order)."""
+    """The latent distance shown by default: the first in the file (the tables are sorted by cell, so the
+    alphabetically first: cosine before euclidean)."""
     vals = [v for v in df["distance_latent"] if v]
     return vals[0] if vals else ""
 
