@@ -600,6 +600,39 @@ def run(args):
     return 0
 
 
+def figure_script_main(prog, doc, run, argv, note, add_arguments=None,
+                       modules="python3-matplotlib python3-pandas"):
+    """The command line of the report's figure scripts (scripts/report/figures.py, neighbourhood.py): RUN_DIR,
+    --out, --formats, --dpi, --debug (plus what add_arguments(parser) adds), then run(args) with one-line
+    errors: 1 on error, run's own status otherwise."""
+    p = argparse.ArgumentParser(prog=prog, description=doc.split("\n\n")[0])
+    p.add_argument("run_dir", metavar="RUN_DIR")
+    p.add_argument("--out", help="output directory (default RUN_DIR/figures)")
+    p.add_argument("--formats", default="png,pdf")
+    p.add_argument("--dpi", type=int, default=200)
+    if add_arguments:
+        add_arguments(p)
+    p.add_argument("--debug", action="store_true")
+    args = p.parse_args(sys.argv[1:] if argv is None else argv)
+    args.formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    if not os.path.isdir(args.run_dir):
+        p.error(f"run directory not found (RUN_DIR={args.run_dir})")
+    args.out = args.out or os.path.join(args.run_dir, "figures")
+    try:
+        return run(args)
+    except PlotError as e:
+        note(str(e))
+        return 1
+    except ImportError as e:
+        note(f"missing Python module ({e.name}); install {modules} (scripts/setup.sh) and run with /usr/bin/python3")
+        return 1
+    except Exception as e:  # noqa: BLE001
+        if args.debug:
+            raise
+        note(f"failed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''} (rerun with --debug)")
+        return 1
+
+
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:

@@ -15,7 +15,6 @@ consistency}.csv, RUN_DIR/manifest.csv and RUN_DIR/embeddings/*.npy, and writes 
 A figure the run cannot support is skipped with one line on stderr saying why. Every file is written to a
 temporary name and renamed. The paths written are printed on stdout.
 """
-import argparse
 import os
 import struct
 import sys
@@ -488,32 +487,11 @@ def run(args):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="figures.py", description=__doc__.split("\n\n")[0])
-    p.add_argument("run_dir", metavar="RUN_DIR")
-    p.add_argument("--out", help="output directory (default RUN_DIR/figures)")
-    p.add_argument("--formats", default="png,pdf")
-    p.add_argument("--dpi", type=int, default=200)
-    p.add_argument("--seed", type=int, default=20191021, help="t-SNE seed (default 20191021)")
-    p.add_argument("--debug", action="store_true")
-    args = p.parse_args(sys.argv[1:] if argv is None else argv)
-    args.formats = [f.strip() for f in args.formats.split(",") if f.strip()]
-    if not os.path.isdir(args.run_dir):
-        p.error(f"run directory not found (RUN_DIR={args.run_dir})")
-    args.out = args.out or os.path.join(args.run_dir, "figures")
-    try:
-        return run(args)
-    except pr.PlotError as e:
-        note(str(e))
-        return 1
-    except ImportError as e:
-        note(f"missing Python module ({e.name}); install python3-matplotlib python3-pandas python3-sklearn "
-             "(scripts/setup.sh) and run with /usr/bin/python3")
-        return 1
-    except Exception as e:  # noqa: BLE001
-        if args.debug:
-            raise
-        note(f"failed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''} (rerun with --debug)")
-        return 1
+    def seed(p):
+        p.add_argument("--seed", type=int, default=20191021, help="t-SNE seed (default 20191021)")
+
+    return pr.figure_script_main("figures.py", __doc__, run, argv, note, add_arguments=seed,
+                                 modules="python3-matplotlib python3-pandas python3-sklearn")
 
 
 if __name__ == "__main__":

@@ -15,10 +15,9 @@ and RUN_DIR/results/consistency.csv, and writes into RUN_DIR/figures/:
                         at the grid's end: the threshold is not reached on the grid
   fig_paired            matrices of encoder A (rows) - encoder B (columns) over every transformed setting, per
                         measure; * p_holm < 0.05, ** < 0.01, *** < 0.001
-The same numbers, as text, come from breakdown_sentences() and paired_matrix() (used by nnr-report and the
-demo's summary). A figure the run cannot support is skipped with one line on stderr.
+The same numbers, as text, come from breakdown_table(), breakdown_cell() and paired_matrix() (used by
+nnr-report and the demo's closing table). A figure the run cannot support is skipped with one line on stderr.
 """
-import argparse
 import math
 import os
 import sys
@@ -87,22 +86,9 @@ def breakdown_cell(r):
 
 def latent_breakdown(bd, metric="C_W", distance=None):
     part = bd[(bd["space"] == "latent") & (bd["metric"] == metric)]
-    distance = distance or first_latent_distance(part) if not part.empty else distance
+    if not distance and not part.empty:
+        distance = first_latent_distance(part)
     return part[part["distance_latent"] == distance] if distance else part
-
-
-def breakdown_sentences(bd, metric="C_W", threshold=0.5, distance=None):
-    """'AT forgets its clip at +1.6 semitones up (1.2 to 2.1) by PS' lines, one per encoder x transform x direction."""
-    part = latent_breakdown(bd, metric, distance)
-    part = part[part["threshold"] == threshold]
-    lines = []
-    for t in pr.transforms_present(part):
-        for enc in pr.sorted_encoders(part["encoder"]):
-            for _, r in part[(part["transform"] == t) & (part["encoder"] == enc)].iterrows():
-                axis = pr.TRANSFORM_XLABEL.get(t, "magnitude")
-                lines.append(f"{pr.encoder_label(enc)}, {t} {r['direction']}: {metric} < {threshold:g} at "
-                             f"{breakdown_cell(r)} [{axis}]")
-    return lines
 
 
 def breakdown_table(bd, metrics=("C_W", "recall_at_5"), distance=None):
@@ -344,31 +330,7 @@ def run(args):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="neighbourhood.py", description=__doc__.split("\n\n")[0])
-    p.add_argument("run_dir", metavar="RUN_DIR")
-    p.add_argument("--out", help="output directory (default RUN_DIR/figures)")
-    p.add_argument("--formats", default="png,pdf")
-    p.add_argument("--dpi", type=int, default=200)
-    p.add_argument("--debug", action="store_true")
-    args = p.parse_args(sys.argv[1:] if argv is None else argv)
-    args.formats = [f.strip() for f in args.formats.split(",") if f.strip()]
-    if not os.path.isdir(args.run_dir):
-        p.error(f"run directory not found (RUN_DIR={args.run_dir})")
-    args.out = args.out or os.path.join(args.run_dir, "figures")
-    try:
-        return run(args)
-    except pr.PlotError as e:
-        note(str(e))
-        return 1
-    except ImportError as e:
-        note(f"missing Python module ({e.name}); install python3-matplotlib python3-pandas (scripts/setup.sh) "
-             "and run with /usr/bin/python3")
-        return 1
-    except Exception as e:  # noqa: BLE001
-        if args.debug:
-            raise
-        note(f"failed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''} (rerun with --debug)")
-        return 1
+    return pr.figure_script_main("neighbourhood.py", __doc__, run, argv, note)
 
 
 if __name__ == "__main__":

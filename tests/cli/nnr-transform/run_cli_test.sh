@@ -8,13 +8,10 @@ rm -rf "$W"
 mkdir -p "$W/in/vocals" "$W/bad"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-python3 - "$W" <<'PY'
-import math, struct, sys, wave, random
+PYTHONPATH="$(cd "$(dirname "$0")/../../support" && pwd)" python3 - "$W" <<'PY'
+import math, sys, random
 w = sys.argv[1]
-def write(path, xs, sr=22050):
-    with wave.open(path, "wb") as f:
-        f.setnchannels(1); f.setsampwidth(2); f.setframerate(sr)
-        f.writeframes(b"".join(struct.pack("<h", int(max(-1, min(1, x)) * 32767)) for x in xs))
+from wav16 import write  # tests/support/wav16.py
 sr = 22050
 write(w + "/in/tone.wav", [0.4 * math.sin(2 * math.pi * 330 * i / sr) for i in range(int(1.5 * sr))])
 write(w + "/in/sweep.wav", [0.3 * math.sin(2 * math.pi * (200 * i / sr + 400 * (i / sr) ** 2)) for i in range(int(1.3 * sr))])

@@ -14,14 +14,11 @@ rm -rf "$W"
 mkdir -p "$W/in"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-python3 - "$W" <<'PY'
-import math, struct, sys, wave, random
+PYTHONPATH="$(cd "$(dirname "$0")/../../support" && pwd)" python3 - "$W" <<'PY'
+import math, sys, random
 w = sys.argv[1]
 sr = 22050
-def write(path, xs):
-    with wave.open(path, "wb") as f:
-        f.setnchannels(1); f.setsampwidth(2); f.setframerate(sr)
-        f.writeframes(b"".join(struct.pack("<h", int(max(-1, min(1, x)) * 32767)) for x in xs))
+from wav16 import write  # tests/support/wav16.py
 rnd = random.Random(5)
 for k, f0 in enumerate([196, 262, 392, 523]):
     xs = []

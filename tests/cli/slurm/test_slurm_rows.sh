@@ -24,14 +24,11 @@ eval "$("$repo/scripts/slurm/local-cluster.sh" start "$cluster")" || fail "local
 export NNR_SLURM_POLL_S=0.5
 
 # Seven noisy tones (7 clips: row blocks of 3, 2, 2) and a noise file.
-/usr/bin/python3 - "$work" <<'PY'
-import math, struct, sys, wave, random
+PYTHONPATH="$(cd "$(dirname "$0")/../../support" && pwd)" /usr/bin/python3 - "$work" <<'PY'
+import math, sys, random
 w = sys.argv[1]
 sr = 22050
-def write(path, xs):
-    with wave.open(path, "wb") as f:
-        f.setnchannels(1); f.setsampwidth(2); f.setframerate(sr)
-        f.writeframes(b"".join(struct.pack("<h", int(max(-1, min(1, x)) * 32767)) for x in xs))
+from wav16 import write  # tests/support/wav16.py
 rnd = random.Random(5)
 for k, f0 in enumerate([196, 247, 294, 370, 440, 554, 659]):
     write(f"{w}/in/tone{k}.wav", [0.3 * math.sin(2 * math.pi * f0 * i / sr) + 0.02 * rnd.gauss(0, 1)
