@@ -43,8 +43,8 @@ MatrixD submatrix(const MatrixD& d, const Selection& s) {
 }
 
 /// Every metric of the table with `scope` on the distances in `in` (its bootstrap options are set here from
-/// the cell's seed), one consistency row per result.
-/// `clips` names the input's rows (for per_clip.csv).
+/// the cell's seed), one consistency row per result, and the per-clip values as per_clip.csv rows (`clips`
+/// names the input's rows).
 void add_metric_rows(Rows& out, metrics::MetricScope scope, metrics::MetricInput in, const std::string& encoder,
                      const std::string& space, const std::string& da, const std::string& dl, const Setting& s,
                      const EvaluateOptions& o, std::uint64_t seed, const std::vector<std::string>& clips) {

@@ -22,7 +22,7 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 using Mat = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-/// Rows [begin, end) of a random matrix, row r filled by fill(r, row pointer); rows in parallel.
+/// A rows x n matrix, row r filled by fill(r, row pointer), rows in parallel.
 template <class Fill>
 Mat random_rows(std::size_t rows, std::size_t n, int threads, Fill fill) {
   Mat m(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(n));
