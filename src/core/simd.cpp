@@ -10,7 +10,9 @@ namespace nnr {
 namespace {
 SimdLevel cpu_level() {
   // libgcc's checks include the OS's XSAVE support for the ymm/zmm state.
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")) return SimdLevel::avx512;
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512vl"))
+    return SimdLevel::avx512;
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return SimdLevel::avx2;
   return SimdLevel::baseline;
 }

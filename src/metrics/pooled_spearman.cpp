@@ -32,7 +32,8 @@ namespace {
 
 using detail::kBlock;
 using detail::kBlockBits;
-using detail::kLanes;
+using detail::kMaxLanes;
+using detail::kLatentBlock;
 using detail::Plan;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -137,7 +138,7 @@ class Scratch {
     data_.reset(new std::uint64_t[words + 8]);
     size_ = words;
   }
-  // 64-byte aligned: a lane row (kLanes x 4 bytes) is then exactly one cache line.
+  // 64-byte aligned: a lane row of 32 lanes (2 bytes each) is then exactly one cache line.
   std::uint64_t* data() {
     const auto p = reinterpret_cast<std::uintptr_t>(data_.get());
     return reinterpret_cast<std::uint64_t*>((p + 63) & ~std::uintptr_t{63});
@@ -191,14 +192,32 @@ class RankPass {
       slot_of_l_[k] = slot;
       offset_in_block_[slot] = static_cast<std::uint16_t>(dst & (kBlock - 1));
     }
+    // Latent blocks of at least kLatentBlock entries, each starting at a tie group's start (pl.group), so a
+    // tie group's one rank never straddles two blocks' prefixes.
+    latent_block_start_.push_back(0);
+    for (std::size_t g = 0; g + 1 < pl.group.size(); ++g)
+      if (pl.group[g] >= latent_block_start_.back() + kLatentBlock) latent_block_start_.push_back(pl.group[g]);
+    if (m > 0) latent_block_start_.push_back(static_cast<std::uint32_t>(m));
+    for (std::size_t J = 0; J + 1 < latent_block_start_.size(); ++J)
+      longest_latent_block_ = std::max<std::size_t>(longest_latent_block_,
+                                                    latent_block_start_[J + 1] - latent_block_start_[J]);
+    if (latent_blocks() <= 0xffff) {
+      latent_block_of_a_.resize(m);
+      for (std::size_t J = 0; J < latent_blocks(); ++J)
+        for (std::size_t k = latent_block_start_[J]; k < latent_block_start_[J + 1]; ++k)
+          latent_block_of_a_[apos[pl.order[k]]] = static_cast<std::uint16_t>(J);
+    }
   }
 
-  /// Scratch per thread (64-bit words): one resample at a time, or kLanes at once when that fits 512 MB.
+  /// Scratch per thread (64-bit words): one resample at a time, or kMaxLanes at once when that fits 512 MB.
   std::size_t scratch_words(bool one_at_a_time) const {
     const std::size_t m = rows_a_.size();
-    return batched() && !one_at_a_time ? (m + kBlock) * kLanes / 2 + 1 : m + kBlock;
+    return batched() && !one_at_a_time ? lanes_buffer_words() + lanes_local_words() + lanes_prefix_words()
+                                       : m + kBlock;
   }
-  bool batched() const { return rows_a_.size() <= (std::size_t{1} << 23); }
+  /// Resamples per call of rho() that share one pass.
+  std::size_t lanes() const { return kernel.lanes; }
+  bool batched() const { return rows_a_.size() <= (std::size_t{1} << 23) && !latent_block_of_a_.empty(); }
 
   /// rho of each resample in counts[0..count), written to out.
   void rho(const std::vector<std::uint32_t>* counts, std::size_t count, double* out, Scratch& scratch) const {
@@ -210,16 +229,21 @@ class RankPass {
     // (Q N up to ~1.6 M entries); wider types beyond.
     const bool narrow = static_cast<u128>(wmax) * (2 * W + 1) < (u128{1} << 32) &&
                         W * (2 * W + 1) * (2 * W + 1) < (u128{1} << 64);
-    u128 S[kLanes];
-    if (narrow && batched() && scratch.size() >= scratch_words(false)) {
-      const std::size_t n = counts[0].size(), m = rows_a_.size();
-      std::vector<std::uint32_t> ctab(n * kLanes, 0);  // spare lanes: zero weights, discarded
+    u128 S[kMaxLanes];
+    // The lane kernel's 16-bit hand-over holds 2 (a block's weight) + 1 (pooled_lanes.hpp).
+    const bool short_values = wmax * (2 * longest_latent_block_) + 1 < (std::uint64_t{1} << 16);
+    if (narrow && short_values && batched() && count <= kernel.lanes && scratch.size() >= scratch_words(false)) {
+      const std::size_t n = counts[0].size(), lanes = kernel.lanes;
+      std::vector<std::uint16_t> ctab(n * lanes, 0);  // spare lanes: zero weights, discarded
       for (std::size_t r = 0; r < count; ++r)
-        for (std::size_t i = 0; i < n; ++i) ctab[i * kLanes + r] = counts[r][i];
-      std::uint32_t* buf = reinterpret_cast<std::uint32_t*>(scratch.data());
+        for (std::size_t i = 0; i < n; ++i) ctab[i * lanes + r] = static_cast<std::uint16_t>(counts[r][i]);
+      std::uint64_t* words = scratch.data();
+      auto* buf = reinterpret_cast<std::uint16_t*>(words);
+      auto* local = reinterpret_cast<std::uint16_t*>(words + lanes_buffer_words());
+      auto* prefix = reinterpret_cast<std::uint32_t*>(words + lanes_buffer_words() + lanes_local_words());
       const Plan plan = this->plan();
-      std::uint64_t s[kLanes];
-      detail::cross_sums_lanes(plan, ctab.data(), buf, buf + m * kLanes, s);
+      std::uint64_t s[kMaxLanes];
+      kernel.run(plan, ctab.data(), buf, local, prefix, s);
       for (std::size_t r = 0; r < count; ++r) S[r] = s[r];
     } else {
       for (std::size_t r = 0; r < count; ++r)
@@ -248,10 +272,27 @@ class RankPass {
 
  private:
   Plan plan() const {
-    return Plan{rows_l_.data(),  slot_of_l_.data(), rows_a_.data(),      block_start_.data(),
-                offset_in_block_.data(), rows_a_.size(), block_start_.size() - 1, ties_l_.data(),
-                ties_a_.data(),  ties_l_.size() / 2, ties_a_.size() / 2};
+    return Plan{rows_l_.data(),
+                slot_of_l_.data(),
+                rows_a_.data(),
+                block_start_.data(),
+                offset_in_block_.data(),
+                rows_a_.size(),
+                block_start_.size() - 1,
+                ties_l_.data(),
+                ties_a_.data(),
+                ties_l_.size() / 2,
+                ties_a_.size() / 2,
+                latent_block_start_.data(),
+                latent_block_of_a_.data(),
+                latent_blocks()};
   }
+  std::size_t latent_blocks() const { return latent_block_start_.empty() ? 0 : latent_block_start_.size() - 1; }
+  // The lane kernel's scratch, in 64-bit words, each part a whole number of cache lines (kLanes 16-bit
+  // values are one line).
+  std::size_t lanes_buffer_words() const { return rows_a_.size() * kMaxLanes / 4; }
+  std::size_t lanes_local_words() const { return kBlock * kMaxLanes / 4; }
+  std::size_t lanes_prefix_words() const { return (latent_blocks() + 1) * kMaxLanes / 2; }
 
   // sum over tie groups of (W_g^3 - W_g) - sum of their entries' (w^3 - w): the variance term's change.
   static u128 tie_correction(const std::vector<std::uint32_t>& ties, const std::vector<std::uint32_t>& rows,
@@ -321,9 +362,11 @@ class RankPass {
     return s;
   }
 
+  detail::PooledLanesKernel kernel = detail::pooled_lanes_kernel();
   std::size_t cols_;
-  std::vector<std::uint32_t> rows_l_, rows_a_, slot_of_l_, block_start_, ties_l_, ties_a_;
-  std::vector<std::uint16_t> offset_in_block_;
+  std::vector<std::uint32_t> rows_l_, rows_a_, slot_of_l_, block_start_, ties_l_, ties_a_, latent_block_start_;
+  std::vector<std::uint16_t> offset_in_block_, latent_block_of_a_;
+  std::size_t longest_latent_block_ = 0;
 };
 
 }  // namespace
@@ -377,16 +420,17 @@ std::vector<double> PooledSpearman::resamples(std::uint64_t seed, std::size_t B,
   const Impl& s = *impl_;
   std::vector<double> stats(B, kNaN);
   if (s.m == 0 || B == 0) return stats;
-  // Batches of kLanes resamples, spread over the threads; every resample's value is exact integer
+  // Batches of the lane kernel's width, spread over the threads; every resample's value is exact integer
   // arithmetic of its own counts, so the batching and the thread count never change a bit.
-  const std::size_t batches = (B + kLanes - 1) / kLanes;
+  const std::size_t lanes = s.pass->lanes();
+  const std::size_t batches = (B + lanes - 1) / lanes;
   const auto workers = std::min<std::size_t>(batches, static_cast<std::size_t>(resolve_threads(threads)));
   parallel_for(0, workers, static_cast<int>(workers), [&](std::size_t t) {
     Scratch scratch;
     scratch.reset(s.pass->scratch_words(false));
-    std::vector<std::uint32_t> counts[kLanes];
+    std::vector<std::uint32_t> counts[kMaxLanes];
     for (std::size_t batch = t; batch < batches; batch += workers) {
-      const std::size_t b0 = batch * kLanes, count = std::min(kLanes, B - b0);
+      const std::size_t b0 = batch * lanes, count = std::min(lanes, B - b0);
       for (std::size_t r = 0; r < count; ++r) counts[r] = resample_counts(s.rows, seed, b0 + r);
       s.pass->rho(counts, count, stats.data() + b0, scratch);
     }

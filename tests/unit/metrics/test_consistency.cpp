@@ -260,3 +260,28 @@ TEST(Consistency, PooledResamplesWithTiesAreExact) {
     EXPECT_NEAR(all[b], exact_pooled(audio, latent, nm::resample_counts(150, 4, b)), 4e-16) << b;
   EXPECT_EQ(pooled.resamples(4, 20, 1), all);
 }
+
+TEST(Consistency, PooledLaneKernelsOfEveryIsaAreExact) {
+  // Every lane kernel this CPU runs (32 lanes on AVX-512, 16 on AVX2 and baseline) against the exact
+  // definition: 120 x 110 entries are 13 latent blocks and 2 audio blocks of the hand-over, and the rounded
+  // values make tie groups that cross both kinds of block boundary (blocks start at a group, so a group
+  // may make a latent block longer; the OG diagonal adds a 120-way tie).
+  auto audio = random_matrix(120, 110, 31);
+  auto latent = random_matrix(120, 110, 32);
+  for (std::size_t k = 0; k < latent.data.size(); ++k) {
+    latent.data[k] = std::round((latent.data[k] + audio.data[k]) * 300);
+    audio.data[k] = std::round(audio.data[k] * 2000);
+  }
+  for (std::size_t i = 0; i < 110; ++i) audio(i, i) = latent(i, i) = 0.0;
+  std::vector<double> first;
+  for (const char* level : {"baseline", "avx2", "avx512"}) {
+    setenv("NNR_SIMD", level, 1);  // capped at what this CPU has
+    const nm::PooledSpearman pooled(audio, latent);
+    const auto all = pooled.resamples(5, 40, 2);
+    unsetenv("NNR_SIMD");
+    for (std::size_t b : {0u, 15u, 16u, 31u, 32u, 39u})
+      EXPECT_NEAR(all[b], exact_pooled(audio, latent, nm::resample_counts(120, 5, b)), 4e-16) << level << " " << b;
+    if (first.empty()) first = all;
+    EXPECT_EQ(all, first) << level;  // exact integers: the same bits on every ISA
+  }
+}
