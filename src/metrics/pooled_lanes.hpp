@@ -39,8 +39,11 @@ struct Plan {  // the bucketed latent -> audio plan (RankPass)
 /// S of `lanes` resamples (lane r's weights ctab[row * lanes + r]) into s_out. buf: m x lanes 16-bit
 /// words, local: kBlock x lanes 16-bit words, prefix: (latent_blocks + 1) x lanes 32-bit words, all
 /// 64-byte aligned. Exact integers: every ISA's kernel gives the same sums.
+/// Also each lane's tie terms in latent and in audio order, sum over tie groups of (W_g^3 - sum of the
+/// entries' w^3) (RankPass::tie_correction; < 2^64 in the narrow case; needs max w < 1626).
 using PooledLanesFn = void (*)(const Plan& p, const std::uint16_t* ctab, std::uint16_t* buf, std::uint16_t* local,
-                               std::uint32_t* prefix, std::uint64_t* s_out);
+                               std::uint32_t* prefix, std::uint64_t* s_out, std::uint64_t* ties_l_out,
+                               std::uint64_t* ties_a_out);
 
 struct PooledLanesKernel {
   const char* isa;

@@ -230,8 +230,10 @@ class RankPass {
     const bool narrow = static_cast<u128>(wmax) * (2 * W + 1) < (u128{1} << 32) &&
                         W * (2 * W + 1) * (2 * W + 1) < (u128{1} << 64);
     u128 S[kMaxLanes];
+    bool lane_ties = false;  // tie terms from the lane kernel (else tie_correction, one resample at a time)
+    std::uint64_t ties_l[kMaxLanes], ties_a[kMaxLanes];
     // The lane kernel's 16-bit hand-over holds 2 (a block's weight) + 1 (pooled_lanes.hpp).
-    const bool short_values = wmax * (2 * longest_latent_block_) + 1 < (std::uint64_t{1} << 16);
+    const bool short_values = wmax * (2 * longest_latent_block_) + 1 < (std::uint64_t{1} << 16) && wmax < 1626;
     if (narrow && short_values && batched() && count <= kernel.lanes && scratch.size() >= scratch_words(false)) {
       const std::size_t n = counts[0].size(), lanes = kernel.lanes;
       std::vector<std::uint16_t> ctab(n * lanes, 0);  // spare lanes: zero weights, discarded
@@ -243,8 +245,9 @@ class RankPass {
       auto* prefix = reinterpret_cast<std::uint32_t*>(words + lanes_buffer_words() + lanes_local_words());
       const Plan plan = this->plan();
       std::uint64_t s[kMaxLanes];
-      kernel.run(plan, ctab.data(), buf, local, prefix, s);
+      kernel.run(plan, ctab.data(), buf, local, prefix, s, ties_l, ties_a);
       for (std::size_t r = 0; r < count; ++r) S[r] = s[r];
+      lane_ties = true;
     } else {
       for (std::size_t r = 0; r < count; ++r)
         S[r] = narrow ? cross_sum<std::uint32_t, std::uint64_t>(counts[r].data(), scratch.data())
@@ -256,8 +259,10 @@ class RankPass {
       for (std::uint32_t ci : counts[r]) T += static_cast<u128>(ci) * (static_cast<u128>(ci) * ci - 1);
       T *= cols_;
       const i128 full = static_cast<i128>(W * (W * W - 1));
-      const i128 da = full - static_cast<i128>(T + tie_correction(ties_a_, rows_a_, c));
-      const i128 dl = full - static_cast<i128>(T + tie_correction(ties_l_, rows_l_, c));
+      const u128 ta = lane_ties ? ties_a[r] : tie_correction(ties_a_, rows_a_, c);
+      const u128 tl = lane_ties ? ties_l[r] : tie_correction(ties_l_, rows_l_, c);
+      const i128 da = full - static_cast<i128>(T + ta);
+      const i128 dl = full - static_cast<i128>(T + tl);
       const i128 num = 3 * (static_cast<i128>(S[r]) - static_cast<i128>(W * (W + 1) * (W + 1)));
       // D <= 0: a constant side (one row resampled with N = 1, or every value tied)
       if (da <= 0 || dl <= 0)

@@ -34,9 +34,40 @@ typedef std::uint64_t U64h __attribute__((vector_size(2 * kLanes)));   // 8 lane
 // Any same-size reinterpretation, e.g. the lanes as kLanes / 2 u64 words (lane 2i in the low half of word i,
 // lane 2i + 1 in the high half).
 #define NNR_BITS_AS(dst, src) std::memcpy(&(dst), &(src), sizeof(dst))
+// A tie group's change of the variance term, wg^3 - sum of its entries' w^3 (RankPass::tie_correction), into
+// the per-lane sums t_even / t_odd, from the group's weights wg[2] and cubes' sums c3_even/c3_odd[2] (u64).
+// wg^3 < 2^64 in the narrow case: wg^2 exactly in 64 bits, then times wg in two 32-bit halves.
+#define NNR_TIE_TERM(t_even, t_odd, wg, c3_even, c3_odd)                           \
+  do {                                                                              \
+    _Pragma("GCC unroll 2") for (int h = 0; h < 2; ++h) {                           \
+      U64h x_;                                                                      \
+      NNR_BITS_AS(x_, (wg)[h]);                                                     \
+      const U64h halves_[2] = {x_ & 0xffffffffu, x_ >> 32};                         \
+      U64h* out_[2] = {&(t_even)[h], &(t_odd)[h]};                                  \
+      const U64h* c3_[2] = {&(c3_even)[h], &(c3_odd)[h]};                           \
+      for (int q = 0; q < 2; ++q) {                                                 \
+        const U64h v_ = halves_[q], sq_ = NNR_MUL_LOW32(v_, v_);                    \
+        const U64h cube_ = NNR_MUL_LOW32(sq_, v_) + (NNR_MUL_LOW32(sq_ >> 32, v_) << 32); \
+        *out_[q] += cube_ - *c3_[q];                                                \
+      }                                                                             \
+    }                                                                               \
+  } while (0)
+// Adds the cubes of the 32-bit weights w[2] (w < 1626) to c3_even/c3_odd[2].
+#define NNR_ADD_CUBES(c3_even, c3_odd, w)                                            \
+  do {                                                                              \
+    for (int h = 0; h < 2; ++h) {                                                   \
+      const U32h cube32_ = (w)[h] * (w)[h] * (w)[h];                                \
+      U64h x_;                                                                      \
+      NNR_BITS_AS(x_, cube32_);                                                     \
+      (c3_even)[h] += x_ & 0xffffffffu;                                             \
+      (c3_odd)[h] += x_ >> 32;                                                      \
+    }                                                                               \
+  } while (0)
 
 void cross_sums_lanes(const Plan& p, const std::uint16_t* ctab, std::uint16_t* buf, std::uint16_t* local,
-                      std::uint32_t* prefix, std::uint64_t* s_out) {
+                      std::uint32_t* prefix, std::uint64_t* s_out, std::uint64_t* ties_l_out,
+                      std::uint64_t* ties_a_out) {
+  U64h tl_even[2] = {}, tl_odd[2] = {}, ta_even[2] = {}, ta_odd[2] = {};
   // Latent order, block by block: u = 2 (weight before the entry within its block) + w + 1 into its
   // bucket slot, and 2 x (weight before each block) into `prefix`.
   LaneU32 before = {};
@@ -49,11 +80,18 @@ void cross_sums_lanes(const Plan& p, const std::uint16_t* ctab, std::uint16_t* b
       if (g < p.n_ties_l && k == p.ties_l[2 * g]) {  // a tie group: one rank from its total weight
         const std::size_t end = p.ties_l[2 * g + 1];  // blocks never split a group
         LaneU16 wg = {};
+        U64h c3_even[2] = {}, c3_odd[2] = {};
         for (std::size_t t = k; t < end; ++t) {
           LaneU16 w;
           NNR_ROW_WEIGHTS(w, ctab, p.rows_l, t);
           wg += w;
+          U32h w32[2];
+          NNR_HALVES(w32, ctab + std::size_t{p.rows_l[t]} * kLanes);
+          NNR_ADD_CUBES(c3_even, c3_odd, w32);
         }
+        U32h wg32[2];
+        NNR_HALVES(wg32, reinterpret_cast<const std::uint16_t*>(&wg));
+        NNR_TIE_TERM(tl_even, tl_odd, wg32, c3_even, c3_odd);
         const LaneU16 u = 2 * cum + wg + 1;
         for (; k < end; ++k) NNR_STREAM_LINE(buf + std::size_t{p.slot_of_l[k]} * kLanes, u);
         cum += wg;
@@ -115,12 +153,15 @@ void cross_sums_lanes(const Plan& p, const std::uint16_t* ctab, std::uint16_t* b
       if (g < p.n_ties_a && k == p.ties_a[2 * g]) {
         group_end = p.ties_a[2 * g + 1];
         U32h wg[2] = {};
+        U64h c3_even[2] = {}, c3_odd[2] = {};
         for (std::size_t t = k; t < group_end; ++t) {
           U32h w[2];
           NNR_HALVES(w, ctab + std::size_t{rows_a[t]} * kLanes);
           wg[0] += w[0];
           wg[1] += w[1];
+          NNR_ADD_CUBES(c3_even, c3_odd, w);
         }
+        NNR_TIE_TERM(ta_even, ta_odd, wg, c3_even, c3_odd);
         for (int h = 0; h < 2; ++h) {
           group_r2[h] = 2 * cum[h] + wg[h] + 1;
           cum_after[h] = cum[h] + wg[h];
@@ -135,7 +176,12 @@ void cross_sums_lanes(const Plan& p, const std::uint16_t* ctab, std::uint16_t* b
 #undef NNR_ENTRY
   for (int h = 0; h < 2; ++h)
     for (std::size_t i = 0; i < kLanes / 4; ++i) {
-      s_out[h * kLanes / 2 + 2 * i] = s_even[h][i];
-      s_out[h * kLanes / 2 + 2 * i + 1] = s_odd[h][i];
+      const std::size_t lane = h * kLanes / 2 + 2 * i;
+      s_out[lane] = s_even[h][i];
+      s_out[lane + 1] = s_odd[h][i];
+      ties_l_out[lane] = tl_even[h][i];
+      ties_l_out[lane + 1] = tl_odd[h][i];
+      ties_a_out[lane] = ta_even[h][i];
+      ties_a_out[lane + 1] = ta_odd[h][i];
     }
 }
