@@ -9,6 +9,7 @@
 #include "nnr/core/error.hpp"
 #include "nnr/core/parallel.hpp"
 #include "nnr/core/random.hpp"
+#include "radix_sort.hpp"
 
 namespace nnr::metrics {
 namespace {
@@ -104,17 +105,20 @@ double between_accuracy(const std::vector<std::uint8_t>& a, const std::vector<st
 }
 
 std::vector<double> average_ranks(const double* x, std::size_t n) {
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  for (std::size_t i = 0; i < n; ++i)
+  if (n >= std::numeric_limits<std::uint32_t>::max()) throw_input("metrics: too many values to rank");
+  thread_local std::vector<detail::KeyIndex> v, tmp;
+  v.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
     if (std::isnan(x[i])) throw_input("metrics: NaN value in Spearman ranks (index=" + std::to_string(i) + ")");
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return x[a] < x[b]; });
+    v[i] = {detail::sort_key(x[i]), static_cast<std::uint32_t>(i)};
+  }
+  detail::radix_sort(v, tmp);
   std::vector<double> rank(n);
   for (std::size_t i = 0; i < n;) {
     std::size_t j = i + 1;
-    while (j < n && x[order[j]] == x[order[i]]) ++j;
+    while (j < n && v[j].key == v[i].key) ++j;  // equal keys <=> equal values (-0 == +0)
     const double r = 0.5 * static_cast<double>(i + 1 + j);
-    for (std::size_t k = i; k < j; ++k) rank[order[k]] = r;
+    for (std::size_t k = i; k < j; ++k) rank[v[k].index] = r;
     i = j;
   }
   return rank;
