@@ -52,7 +52,10 @@ inline double standard_normal(Rng& rng) {
 
 /// Uniform integer in [0, n) without modulo bias worth caring about for n << 2^64.
 inline std::uint64_t uniform_index(Rng& rng, std::uint64_t n) {
-  return static_cast<std::uint64_t>(uniform01(rng) * static_cast<double>(n)) % (n == 0 ? 1 : n);
+  // The product is at most n (rounding up at the top end); n maps to 0, as `% n` did, without a division
+  // (the bootstrap draws a million of these per interval).
+  const auto i = static_cast<std::uint64_t>(uniform01(rng) * static_cast<double>(n));
+  return i < n ? i : 0;
 }
 
 }  // namespace nnr

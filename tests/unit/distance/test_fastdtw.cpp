@@ -126,7 +126,7 @@ std::vector<Cell> package_expand_window(const std::vector<Cell>& path, long lx, 
       for (long b = -radius; b <= radius; ++b) near.insert({i + a, j + b});
   std::set<Cell> doubled;
   for (const auto& [i, j] : near)
-    for (const Cell c : {Cell{2 * i, 2 * j}, Cell{2 * i, 2 * j + 1}, Cell{2 * i + 1, 2 * j}, Cell{2 * i + 1, 2 * j + 1}})
+    for (const Cell& c : {Cell{2 * i, 2 * j}, Cell{2 * i, 2 * j + 1}, Cell{2 * i + 1, 2 * j}, Cell{2 * i + 1, 2 * j + 1}})
       doubled.insert(c);
   std::vector<Cell> window;
   long start_j = 0;
