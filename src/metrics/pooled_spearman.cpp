@@ -9,6 +9,8 @@
 //     rho = 3 (S - W (W + 1)^2) / (W (W^2 - 1) - N T),   S = sum_e w (2 R_audio(e)) (2 R_latent(e)),
 // and only S needs a pass over the entries: one pass in latent order writes w * 2 R_latent into audio order
 // (a scatter), one pass in audio order accumulates 2 R_audio times it. Integer sums are exact in any order.
+// (The lane kernel, used whenever its bounds hold, hands over 2 R_latent in 16 bits instead and multiplies
+// by w on the audio side: pooled_lanes.hpp.)
 // Ties (the OG control: every own distance is 0 in both spaces) keep the integers: a tie group of total
 // weight W_g after weight C_g has 2R = 2 C_g + W_g + 1, and the variance term of each space becomes
 // W (W^2 - 1) - sum_g (W_g^3 - W_g), so rho = 3 (S - W (W + 1)^2) / sqrt(D_audio D_latent).

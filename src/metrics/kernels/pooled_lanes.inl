@@ -10,8 +10,8 @@
 //   NNR_MUL_LOW32(x, y): the u64 products of the low 32 bits of each 64-bit lane (GCC does not always see
 //     that masked operands make a 64 x 64 product one vpmuludq / pmuludq).
 
-// 64- and 128-byte vectors. The helpers are macros, not functions: a function that takes or returns one
-// changes the ABI between the clones below (Clang rejects the call, GCC warns).
+// Lane vectors (GCC vector extensions). The helpers are macros, not functions: passing these types by value
+// has an ISA-dependent ABI (GCC's -Wpsabi), and the macros keep every TU's code free of such calls.
 #pragma GCC diagnostic ignored "-Wpsabi"
 typedef std::uint16_t LaneU16 __attribute__((vector_size(2 * kLanes)));
 typedef std::uint32_t LaneU32 __attribute__((vector_size(4 * kLanes)));
@@ -86,7 +86,7 @@ void cross_sums_lanes(const Plan& p, const std::uint16_t* ctab, std::uint16_t* b
           NNR_ROW_WEIGHTS(w, ctab, p.rows_l, t);
           wg += w;
           U32h w32[2];
-          NNR_HALVES(w32, ctab + std::size_t{p.rows_l[t]} * kLanes);
+          NNR_HALVES(w32, reinterpret_cast<const std::uint16_t*>(&w));
           NNR_ADD_CUBES(c3_even, c3_odd, w32);
         }
         U32h wg32[2];

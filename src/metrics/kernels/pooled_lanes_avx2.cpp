@@ -1,4 +1,5 @@
-// The pooled bootstrap's lane kernel on AVX2 (16 lanes: two registers per lane row of 32-bit values, and the state fits in 16 registers).
+// The pooled bootstrap's lane kernel on AVX2 (16 lanes: two registers per lane row of 32-bit values, and
+// the state fits in 16 registers).
 #include <immintrin.h>
 
 #include <algorithm>

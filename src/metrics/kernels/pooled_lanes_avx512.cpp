@@ -1,5 +1,6 @@
-// The pooled bootstrap's lane kernel on AVX-512 (F + BW: 32 lanes, one register per lane row of 16-bit values, one cache line). Not compiled
-// with -mavx512dq: GCC would then multiply 64-bit lanes with vpmullq (3 uops) instead of vpmuludq.
+// The pooled bootstrap's lane kernel on AVX-512 (F + BW: 32 lanes, one register per lane row of 16-bit
+// values, one cache line). Not compiled with -mavx512dq: GCC would then multiply 64-bit lanes with vpmullq
+// (3 uops) instead of vpmuludq.
 #include <immintrin.h>
 
 #include <algorithm>
